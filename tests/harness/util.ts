@@ -1,0 +1,96 @@
+/**
+ * Shared pieces of the real-server harness: free loopback ports, temp dirs that dropped-privilege
+ * servers can traverse, and child processes that are always stopped (process group kill), even
+ * when a test fails. Servers bind 127.0.0.1 only.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const LOOPBACK = '127.0.0.1';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, LOOPBACK, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A temp dir readable by servers that drop root (prosody, inspircd as `irc`): mode 0755. */
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `confab-${prefix}-`));
+  chmodSync(path, 0o755);
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Resolves once something accepts TCP connections on host:port. */
+export async function waitForPort(port: number, timeoutMs = 20_000, host = LOOPBACK): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port });
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Running {
+  child: ChildProcess;
+  /** everything the process printed so far (stdout + stderr) */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<Running>();
+let exitHookInstalled = false;
+
+/** Starts a server in its own process group so stop() also ends its children. */
+export function startProcess(cmd: string, args: string[], opts: SpawnOptions = {}): Running {
+  const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 1_000_000) out = out.slice(-500_000); });
+  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 1_000_000) out = out.slice(-500_000); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const r: Running = {
+    child,
+    output: () => out,
+    async stop() {
+      running.delete(r);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+      const t = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+  running.add(r);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => { for (const p of running) { try { process.kill(-p.child.pid!, 'SIGKILL'); } catch { /* gone */ } } });
+  }
+  return r;
+}
+
+/** Waits until the process output matches; fails early with the output when the process dies. */
+export async function waitForOutput(r: Running, re: RegExp, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(r.output())) {
+    if (r.child.exitCode !== null) throw new Error(`process exited (${r.child.exitCode}) before ${re}: ${r.output().slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`timeout waiting for ${re}: ${r.output().slice(-2000)}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
