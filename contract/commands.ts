@@ -1,0 +1,149 @@
+// Every command the engine understands: ONE table from which the engine's handler types, the hosts'
+// validation and the renderer's client types all derive. `hostOnly` commands must not be forwarded
+// from a renderer (the key material of the Electron host's sealed slot).
+import { z } from 'zod';
+import {
+  AccountDTO,
+  ArchiveStatusDTO,
+  ConfigValuesDTO,
+  ConversationDTO,
+  FieldDTO,
+  Id,
+  MemberDTO,
+  MergeSuggestionDTO,
+  MessageDTO,
+  MessagePageDTO,
+  PersonDTO,
+  PresenceShow,
+  ProtocolDTO,
+  SearchResultDTO,
+  SettingsDTO,
+  StatusDTO,
+  Time,
+} from './dto';
+
+const Empty = z.object({}).strict();
+const Void = z.null();
+const Body = z.string().min(1).max(64 * 1024);
+
+export interface CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  /** only the host process may call it (never forwarded from a renderer) */
+  hostOnly?: boolean;
+  /** default client timeout for this command (ms) */
+  timeoutMs?: number;
+}
+
+const def = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, extra: Omit<CommandDef, 'input' | 'output'> = {}) =>
+  ({ input, output, ...extra }) as CommandDef<I, O>;
+
+const ConvTarget = z.union([z.object({ conversationId: Id }), z.object({ personId: Id })]);
+
+export const commands = {
+  // --- engine -----------------------------------------------------------------------------------
+  'engine.ping': def(Empty, z.object({ pid: z.number(), version: z.string() })),
+  /** closes connections and the archive, then the process exits */
+  'engine.shutdown': def(Empty, Void, { hostOnly: true }),
+
+  // --- archive (first run / unlock) --------------------------------------------------------------
+  'archive.status': def(Empty, ArchiveStatusDTO),
+  'archive.create': def(z.object({ passphrase: z.string().min(8).max(1024) }), Void, { timeoutMs: 60_000 }),
+  'archive.unlock': def(
+    z.union([z.object({ passphrase: z.string().min(1).max(1024) }), z.object({ keyHex: z.string().regex(/^[0-9a-f]{64}$/) })]),
+    Void,
+    { timeoutMs: 60_000 },
+  ),
+  /** the raw key, for the host to seal (Electron safeStorage); host only */
+  'archive.exportKey': def(Empty, z.object({ keyHex: z.string() }), { hostOnly: true }),
+  'archive.addSealedSlot': def(z.object({ name: z.string().min(1).max(100), blobBase64: z.string().max(100_000) }), Void, { hostOnly: true }),
+  'archive.sealedBlob': def(z.object({ name: z.string().min(1).max(100) }), z.object({ blobBase64: z.string() }).nullable(), { hostOnly: true }),
+  'archive.removeSlot': def(z.object({ slotId: z.string() }), Void, { hostOnly: true }),
+  'archive.changePassphrase': def(z.object({ old: z.string().min(1), new: z.string().min(8).max(1024) }), Void, { timeoutMs: 60_000 }),
+
+  // --- protocols and accounts --------------------------------------------------------------------
+  'protocols.list': def(Empty, z.array(ProtocolDTO)),
+  'accounts.list': def(Empty, z.array(AccountDTO)),
+  /** config validated against the descriptor's fields; errors come back as code 'invalid' with `fields` */
+  'accounts.add': def(z.object({ protocol: z.string(), label: z.string().max(200).optional(), config: ConfigValuesDTO, enabled: z.boolean().default(true) }), AccountDTO),
+  /** config keys absent keep their value (a password field left empty keeps the stored secret) */
+  'accounts.update': def(z.object({ id: Id, label: z.string().max(200).optional(), config: ConfigValuesDTO.optional(), enabled: z.boolean().optional() }), AccountDTO),
+  'accounts.remove': def(z.object({ id: Id, keepHistory: z.boolean().default(true) }), Void),
+  /** connect now (after a fatal error, or skip the backoff wait) */
+  'accounts.reconnect': def(z.object({ id: Id }), Void),
+  'accounts.joinFields': def(z.object({ id: Id }), z.array(FieldDTO)),
+
+  // --- contacts and people -----------------------------------------------------------------------
+  'contacts.list': def(Empty, z.array(PersonDTO)),
+  'contacts.add': def(z.object({ accountId: Id, address: z.string().min(1).max(1024), name: z.string().max(200).optional(), groups: z.array(z.string()).optional(), message: z.string().max(1000).optional() }), Void, { timeoutMs: 20_000 }),
+  'contacts.remove': def(z.object({ accountId: Id, address: z.string() }), Void, { timeoutMs: 20_000 }),
+  'contacts.update': def(z.object({ accountId: Id, address: z.string(), name: z.string().max(200).optional(), groups: z.array(z.string()).optional() }), Void, { timeoutMs: 20_000 }),
+  'contacts.approve': def(z.object({ accountId: Id, address: z.string() }), Void),
+  'contacts.deny': def(z.object({ accountId: Id, address: z.string() }), Void),
+  'people.merge': def(z.object({ personIds: z.array(Id).min(2) }), PersonDTO),
+  /** moves one identity out into a person of its own */
+  'people.split': def(z.object({ personId: Id, accountId: Id, address: z.string() }), z.array(PersonDTO)),
+  'people.suggestions': def(Empty, z.array(MergeSuggestionDTO)),
+  'people.rename': def(z.object({ personId: Id, name: z.string().min(1).max(200) }), PersonDTO),
+  /** preferred order of identities for reply routing (first online wins) */
+  'people.setOrder': def(z.object({ personId: Id, identities: z.array(z.object({ accountId: Id, address: z.string() })) }), PersonDTO),
+  'people.setVip': def(z.object({ personId: Id, vip: z.boolean() }), PersonDTO),
+
+  // --- conversations and messages ----------------------------------------------------------------
+  'conversations.list': def(Empty, z.array(ConversationDTO)),
+  'conversations.open': def(z.union([z.object({ accountId: Id, kind: z.enum(['direct', 'room']), address: z.string().min(1).max(1024) }), z.object({ personId: Id })]), ConversationDTO),
+  'conversations.markRead': def(z.object({ conversationId: Id, upToId: z.string().optional() }), ConversationDTO),
+  'conversations.setMuted': def(z.object({ conversationId: Id, muted: z.boolean() }), ConversationDTO),
+  'conversations.close': def(z.object({ conversationId: Id }), Void),
+  /** a page of history; `personId` gives the merged timeline of a metacontact */
+  'messages.page': def(
+    z.intersection(ConvTarget, z.object({ before: z.string().optional(), after: z.string().optional(), around: z.string().optional(), limit: z.number().int().min(1).max(500).default(100) })),
+    MessagePageDTO,
+  ),
+  /** stored (queued) first, then sent; the state moves by `messages.updated` events. To a person: routed to the preferred online identity */
+  'messages.send': def(z.intersection(ConvTarget, z.object({ body: Body, kind: z.enum(['chat', 'action', 'notice']).optional() })), MessageDTO),
+  'messages.resend': def(z.object({ messageId: z.string() }), MessageDTO),
+  'typing.set': def(z.object({ conversationId: Id, state: z.enum(['active', 'composing', 'paused']) }), Void),
+
+  // --- search ------------------------------------------------------------------------------------
+  /** query language of the history store (words, "phrases", prefix*, AND/OR/NOT, from: in: with: account: before: after: on:) */
+  'search.query': def(z.object({ query: z.string().min(1).max(1000), limit: z.number().int().min(1).max(200).default(50), cursor: z.string().optional(), order: z.enum(['newest', 'relevance']).default('newest') }), SearchResultDTO, { timeoutMs: 30_000 }),
+
+  // --- rooms -------------------------------------------------------------------------------------
+  'rooms.join': def(z.object({ accountId: Id, values: ConfigValuesDTO }), ConversationDTO, { timeoutMs: 30_000 }),
+  'rooms.part': def(z.object({ conversationId: Id, reason: z.string().max(500).optional() }), Void),
+  'rooms.members': def(z.object({ conversationId: Id }), z.array(MemberDTO)),
+  'rooms.setTopic': def(z.object({ conversationId: Id, topic: z.string().max(1000) }), Void),
+  'rooms.invite': def(z.object({ conversationId: Id, address: z.string().min(1), reason: z.string().max(500).optional() }), Void),
+  /** instant meeting: a private room on one account with these contacts invited */
+  'rooms.startMeeting': def(z.object({ accountId: Id, addresses: z.array(z.string().min(1)).min(1).max(100), name: z.string().max(200).optional() }), ConversationDTO, { timeoutMs: 30_000 }),
+
+  // --- status, DND, settings ---------------------------------------------------------------------
+  'status.get': def(Empty, StatusDTO),
+  'status.set': def(z.object({ show: PresenceShow, message: z.string().max(1000).optional() }), StatusDTO),
+  /** DND for a duration or until a time (neither: until turned off) */
+  'status.dnd': def(z.object({ durationMs: z.number().int().positive().optional(), until: Time.optional(), message: z.string().max(1000).optional() }), StatusDTO),
+  'status.dndOff': def(Empty, StatusDTO),
+  'status.setAccountOverride': def(z.object({ accountId: Id, show: PresenceShow.nullable() }), AccountDTO),
+  'settings.get': def(Empty, SettingsDTO),
+  'settings.set': def(SettingsDTO.partial(), SettingsDTO),
+
+  // --- host reports ------------------------------------------------------------------------------
+  /** the host's idle time (ms since last input); drives auto-away */
+  'host.idle': def(z.object({ idleMs: z.number().int().nonnegative(), locked: z.boolean().optional() }), Void),
+  /** the OS says the network came back: waiting reconnects happen now */
+  'host.networkUp': def(Empty, Void),
+} satisfies Record<string, CommandDef>;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+/** what the caller passes (defaults may be omitted) */
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+/** what a handler receives (defaults applied) */
+export type CommandParsed<K extends CommandName> = z.output<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = z.output<Commands[K]['output']>;
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
