@@ -1,0 +1,81 @@
+/**
+ * The xmpp.js client, composed from @xmpp/client-core with our own transport/TLS (transport.ts).
+ * Order of the stream-feature middleware (it matters: each handles one feature of <features/>):
+ *   1. requireTls  — refuse an unencrypted stream without STARTTLS (unless loopback plaintext is allowed)
+ *   2. starttls    — ours, with the account's CA / pin
+ *   3. SASL        — SCRAM-SHA-1, PLAIN only over TLS
+ *   4. stream management (XEP-0198) — resume when a previous session id exists, else enable after bind
+ *   5. resource binding
+ * No @xmpp/reconnect: the engine owns the reconnect policy (adapter.connect() is called again).
+ */
+import { Client } from '@xmpp/client-core';
+import iqCalleeFactory from '@xmpp/iq/callee.js';
+import iqCallerFactory from '@xmpp/iq/caller.js';
+import middlewareFactory from '@xmpp/middleware';
+import resourceBinding from '@xmpp/resource-binding';
+import sasl from '@xmpp/sasl';
+import plain from '@xmpp/sasl-plain';
+import scramsha1 from '@xmpp/sasl-scram-sha-1';
+import streamFeaturesFactory from '@xmpp/stream-features';
+import streamManagementFactory from '@xmpp/stream-management';
+import SASLFactory from 'saslmechanisms';
+import { AdapterError } from '../../core/protocol/types';
+import { makeTransport, requireTls, starttlsFeature, type TransportConfig, type XmppSocket } from './transport';
+import type { IqCallee, IqCaller, Middleware, StreamManagement, XmlElement } from './xml-types';
+
+export interface XmppClientOptions extends TransportConfig {
+  /** localpart (username) */
+  username: string;
+  password: string;
+  resource?: string;
+}
+
+export interface XmppClient {
+  entity: Client;
+  middleware: Middleware;
+  iqCaller: IqCaller;
+  iqCallee: IqCallee;
+  sm: StreamManagement;
+  /** current socket (tests: drop it to simulate a lost network) */
+  socket(): XmppSocket | null;
+  send(el: XmlElement): Promise<void>;
+}
+
+export function createXmppClient(o: XmppClientOptions): XmppClient {
+  const entity = new Client({ domain: o.domain, service: `xmpp://${o.host}:${o.port}`, timeout: o.timeoutMs });
+  entity.transports.push(makeTransport(o));
+  const middleware = middlewareFactory({ entity });
+  middleware.use(requireTls(o));
+  const streamFeatures = streamFeaturesFactory({ middleware });
+  const iqCaller = iqCallerFactory({ middleware, entity });
+  const iqCallee = iqCalleeFactory({ middleware, entity });
+
+  starttlsFeature(streamFeatures, o);
+
+  const saslFactory = new SASLFactory();
+  scramsha1(saslFactory);
+  plain(saslFactory);
+  sasl({ streamFeatures, saslFactory }, async (authenticate: (c: unknown, m: string) => Promise<void>, mechanisms: string[], _fast: unknown, ent: Client) => {
+    const mech = mechanisms.includes('SCRAM-SHA-1') ? 'SCRAM-SHA-1' : mechanisms.includes('PLAIN') && ent.isSecure() ? 'PLAIN' : undefined;
+    if (!mech) throw new AdapterError({ kind: 'auth', fatal: true, message: `no acceptable SASL mechanism (server offers ${mechanisms.join(', ') || 'none'})`, code: 'no-mechanism' });
+    await authenticate({ username: o.username, password: o.password }, mech);
+  });
+
+  const sm = streamManagementFactory({ streamFeatures, entity, middleware });
+  resourceBinding({ streamFeatures, iqCaller }, o.resource);
+
+  iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+
+  // an entity 'error' without listener would throw: the adapter adds its own, this one keeps it safe
+  entity.on('error', () => {});
+
+  return {
+    entity,
+    middleware,
+    iqCaller,
+    iqCallee,
+    sm,
+    socket: () => (entity.socket as XmppSocket | null) ?? null,
+    send: (el) => entity.send(el),
+  };
+}
