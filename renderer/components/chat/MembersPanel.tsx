@@ -1,0 +1,24 @@
+import { useEffect } from 'react';
+import { useConversations } from '../../stores/conversations';
+
+export function MembersPanel({ conversationId }: { conversationId: string }) {
+  const members = useConversations((s) => s.members[conversationId]);
+  useEffect(() => {
+    void useConversations.getState().loadMembers(conversationId);
+  }, [conversationId]);
+  const list = [...(members ?? [])].sort((a, b) => (b.modes ?? '').localeCompare(a.modes ?? '') || a.nick.localeCompare(b.nick));
+  return (
+    <aside className="members" aria-label="Room members">
+      <h3>{list.length} members</h3>
+      <ul>
+        {list.map((m) => (
+          <li key={m.nick} className={m.away ? 'away' : ''}>
+            {m.modes && <span className="modes">{m.modes}</span>}
+            {m.nick}
+            {m.role && m.role !== 'participant' && <span className="muted small-text"> {m.role}</span>}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

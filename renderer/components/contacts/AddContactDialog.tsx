@@ -1,0 +1,65 @@
+import { useState, type FormEvent } from 'react';
+import { CommandError, errorText, rpc } from '../../bridge/api';
+import { useAccounts } from '../../stores/accounts';
+import { Dialog } from '../common/Dialog';
+
+export function AddContactDialog({ onClose }: { onClose: () => void }) {
+  const accounts = useAccounts((s) => s.accounts.filter((a) => a.caps?.contacts !== false));
+  const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
+  const [address, setAddress] = useState('');
+  const [name, setName] = useState('');
+  const [group, setGroup] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await rpc('contacts.add', { accountId, address: address.trim(), ...(name ? { name } : {}), ...(group ? { groups: [group] } : {}) });
+      onClose();
+    } catch (err) {
+      setError(err instanceof CommandError && err.fields ? Object.values(err.fields).join(' ') || err.message : errorText(err));
+    }
+  };
+  return (
+    <Dialog title="Add contact" onClose={onClose}>
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="ac-account">Account</label>
+          <select id="ac-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="ac-address">Address or nick</label>
+          <input id="ac-address" required value={address} onChange={(e) => setAddress(e.target.value)} placeholder="alice@example.org or alice" />
+        </div>
+        <div className="field">
+          <label htmlFor="ac-name">Name (optional)</label>
+          <input id="ac-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="ac-group">Group (optional)</label>
+          <input id="ac-group" value={group} onChange={(e) => setGroup(e.target.value)} />
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!accountId}>
+            Add
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,88 @@
+/** Join a room: the form comes from the chosen account's join fields. */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { FieldDTO } from '../../../contract';
+import { CommandError, errorText, rpc } from '../../bridge/api';
+import { useAccounts } from '../../stores/accounts';
+import { useConversations } from '../../stores/conversations';
+import { Dialog } from '../common/Dialog';
+import { cleanValues, defaults, FieldInput, type FieldValue } from '../common/FieldInput';
+
+export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
+  const accounts = useAccounts((s) => s.accounts.filter((a) => a.caps?.rooms !== false));
+  const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
+  const [fields, setFields] = useState<FieldDTO[]>([]);
+  const [values, setValues] = useState<Record<string, FieldValue>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!accountId) return;
+    let live = true;
+    rpc('accounts.joinFields', { id: accountId })
+      .then((f) => {
+        if (!live) return;
+        setFields(f);
+        setValues(defaults(f));
+      })
+      .catch((e: unknown) => live && setError(errorText(e)));
+    return () => {
+      live = false;
+    };
+  }, [accountId]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setError(null);
+    try {
+      const c = await rpc('rooms.join', { accountId, values: cleanValues(fields, values) });
+      useConversations.getState().upsert(c);
+      useConversations.getState().select(c.id);
+      onClose();
+    } catch (err) {
+      if (err instanceof CommandError && err.fields) setErrors(err.fields);
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title="Join a room" onClose={onClose} testId="join-dialog">
+      {accounts.length === 0 ? (
+        <p>No account offers rooms.</p>
+      ) : (
+        <form onSubmit={submit}>
+          <div className="field">
+            <label htmlFor="join-account">Account</label>
+            <select id="join-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+              {accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {fields.map((f) => (
+            <FieldInput key={f.key} field={f} value={values[f.key]} {...(errors[f.key] ? { error: errors[f.key] } : {})} onChange={(v) => setValues((cur) => ({ ...cur, [f.key]: v }))} />
+          ))}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="actions">
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={busy || !accountId}>
+              Join
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
