@@ -20,3 +20,4 @@ export {
   UsageError,
 } from './errors';
 export { createArchive, openArchive, archiveExists, readKeyFile, DB_FILE, SLOTS_FILE, LOCK_FILE } from './archive';
+export { parseQuery, printText, type ParsedQuery, type TextNode, type DateRange, type FilterKey } from './query';

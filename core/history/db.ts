@@ -1,0 +1,83 @@
+/**
+ * Opening one SQLite connection on the encrypted database, with the pragmas every connection needs.
+ *
+ * synchronous: the archive runs in WAL mode with synchronous=NORMAL. In WAL mode NORMAL never
+ * corrupts the database; a crash of Confab (or a kill) loses nothing that was committed; only an OS
+ * crash or power loss may roll back the last commits. Those are healed by catch-up (MAM /
+ * CHATHISTORY / bouncer playback: lastServerId() rolls back together with the messages). The one
+ * thing catch-up cannot bring back is a message the user typed that is still only in the outbox:
+ * commits that queue outgoing messages switch to synchronous=FULL for that transaction (see
+ * store.ts `insertMessages`). FULL on every commit costs ~2–10× on small commits, for nothing the
+ * server does not hold anyway.
+ */
+import Database from 'better-sqlite3-multiple-ciphers';
+import { CorruptArchiveError } from './errors';
+import { cjkSplit, SPLIT_FN } from './text';
+
+export type DB = Database.Database;
+
+export interface ConnectOptions {
+  readOnly: boolean;
+  create: boolean;
+  nativeBinding?: string | undefined;
+}
+
+function sqliteCode(err: unknown): string {
+  return typeof err === 'object' && err && 'code' in err ? String((err as { code: unknown }).code) : '';
+}
+
+export function isCorruption(err: unknown): boolean {
+  const c = sqliteCode(err);
+  return c === 'SQLITE_NOTADB' || c.startsWith('SQLITE_CORRUPT');
+}
+
+export function isBusy(err: unknown): boolean {
+  return sqliteCode(err).startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Opens the database with the key and proves the key reads it, before anything is written.
+ * The caller has already checked the key against keyslots.json, so a page that does not decrypt here
+ * means damage, not a wrong key.
+ */
+export function connect(path: string, key: Buffer, opts: ConnectOptions): DB {
+  let db: DB;
+  try {
+    db = new Database(path, {
+      readonly: opts.readOnly,
+      fileMustExist: !opts.create,
+      timeout: 5000,
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    });
+  } catch (err) {
+    throw new CorruptArchiveError('the database file cannot be opened', { cause: err });
+  }
+  try {
+    db.pragma(`cipher = 'sqlcipher'`);
+    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    // SQLite's temporary files (sorts, temp b-trees) are NOT encrypted: keep them in memory.
+    db.pragma('temp_store = MEMORY');
+    db.function(SPLIT_FN, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? cjkSplit(s) : s));
+    // reads page 1 and the schema; this is where a damaged file is noticed (no history is scanned)
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (err) {
+    db.close();
+    if (isCorruption(err)) throw new CorruptArchiveError('the database does not decrypt or its schema is damaged', { cause: err });
+    throw err;
+  }
+  return db;
+}
+
+/** writer connections: WAL, NORMAL sync (see top), bigger page cache, foreign keys for the small tables */
+export function tuneWriter(db: DB): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -32000');
+  db.pragma('wal_autocheckpoint = 4000');
+}
+
+export function tuneReader(db: DB): void {
+  db.pragma('cache_size = -16000');
+  db.pragma('query_only = ON');
+}

@@ -1,0 +1,46 @@
+/**
+ * CJK handling for the full-text index. unicode61 does not split Chinese/Japanese/Korean text into
+ * words, so a whole run of CJK characters would become one token and nothing inside it could be
+ * found. The index therefore stores CJK characters as single-character tokens (the indexed text
+ * has spaces around each CJK character) and queries turn CJK terms into phrases of characters:
+ * a phrase of adjacent characters is exactly a substring match. Bodies without CJK are indexed as
+ * they are, so FTS5's own snippet() stays exact for them.
+ */
+
+/** code point ranges treated as CJK (radicals, kana, ideographs, Hangul, compatibility forms, ext. B+) */
+const RANGES: Array<[number, number]> = [
+  [0x2e80, 0x9fff],
+  [0xac00, 0xd7af],
+  [0xf900, 0xfaff],
+  [0xff66, 0xff9f],
+  [0x20000, 0x2ffff],
+];
+
+const cls = RANGES.map(([a, b]) => `\\u{${a.toString(16)}}-\\u{${b.toString(16)}}`).join('');
+const CJK_RE = new RegExp(`[${cls}]`, 'u');
+const CJK_RE_G = new RegExp(`[${cls}]`, 'gu');
+
+/** SQLite GLOB pattern matching a text that contains at least one CJK character */
+export const CJK_GLOB = `*[${RANGES.map(([a, b]) => String.fromCodePoint(a) + '-' + String.fromCodePoint(b)).join('')}]*`;
+
+export function hasCjk(s: string): boolean {
+  return CJK_RE.test(s);
+}
+
+/** the text the index stores for a body containing CJK: every CJK character a token of its own */
+export function cjkSplit(s: string): string {
+  return s.replace(CJK_RE_G, ' $& ');
+}
+
+/** name of the SQL function the triggers call; registered on every connection */
+export const SPLIT_FN = 'confab_cjk_split';
+
+/** SQL expression for the indexed form of a body column (`new.body`, `old.body`, `body`) */
+export function indexedSql(col: string): string {
+  return `CASE WHEN ${col} GLOB '${CJK_GLOB}' THEN ${SPLIT_FN}(${col}) ELSE ${col} END`;
+}
+
+/** unicode61 remove_diacritics 2 folding, for snippets made in JS: lower case, marks removed */
+export function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
