@@ -10,10 +10,6 @@ import { MAX_FRAME_BYTES, RequestFrameSchema, type Frame } from '../contract/wir
 import { validateRequest } from '../contract/server';
 import { isTrustedSender, type IpcSenderInfo } from './security';
 
-/** renderer → main: request frames */
-export const CHANNEL_REQUEST = 'confab:req';
-/** main → renderer: response and event frames */
-export const CHANNEL_FRAME = 'confab:frame';
 
 export interface BridgeDeps {
   trustedWebContentsIds: ReadonlySet<number>;

@@ -1,0 +1,572 @@
+/**
+ * Confab's Electron main process: the composition root of the desktop host.
+ *
+ *   window    one BrowserWindow (size/position remembered), hidden to the tray on close
+ *   engine    engine/main.ts in a utilityProcess, supervised (restart with backoff, give up on a loop)
+ *   bridge    the renderer's contract requests, validated (sender, frame, command, schema), forwarded
+ *   tray      status menu (DND 30 min / 1 h / until tomorrow / off) and the unread count
+ *   notify    OS notifications for the engine's `notify` events; a click opens the conversation
+ *   idle      powerMonitor idle time and screen lock → engine (`host.idle`), resume → `host.networkUp`
+ *   links     xmpp:, irc:, ircs: (single instance: a second start hands its link to the first)
+ *   key       the archive key sealed with safeStorage — never with the basic_text backend
+ *
+ * Everything with a decision in it lives in a small pure module beside this one, unit-tested in
+ * tests/electron/ without an Electron binary. This file only wires Electron to them.
+ */
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, type IpcMainEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyEvent } from '../contract/events';
+import type { Frame } from '../contract/wire';
+import { createBridge } from './bridge';
+import { CHANNELS } from './channels';
+import { dndUntil, trayModel, type DndChoice } from './dnd';
+import { startUtilityEngine, type EngineHandle } from './engineProcess';
+import { decideKeySealing, type LinuxBackend, type SealingDecision } from './keySealing';
+import { NotificationBook, notificationContent } from './notifications';
+import { hostPaths } from './paths';
+import { APP_ENTRY, APP_SCHEME, decideNavigation, decidePermission, decideWindowOpen, isAllowedExternalUrl, isAppUrl, isTrustedSender, mimeType, resolveAppRequest, secureWebPreferences, SECURITY_HEADERS, type IpcSenderInfo } from './security';
+import { createSupervisor, type SupervisorState } from './supervisor';
+import { findUriInArgv, parseUri, routeUri, type UriIntent } from './uri';
+import { parseWindowState, restoreBounds, type WindowState } from './windowState';
+
+const SEALED_SLOT = 'electron-safeStorage';
+const IDLE_POLL_MS = 15_000;
+
+const log = (msg: string, data?: Record<string, unknown>) => process.stderr.write(`[confab main] ${msg}${data ? ' ' + JSON.stringify(data) : ''}\n`);
+
+// ---- before ready ------------------------------------------------------------------------------
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+  process.exit(0);
+}
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+if (process.env.CONFAB_USER_DATA) app.setPath('userData', process.env.CONFAB_USER_DATA);
+
+const paths = hostPaths({
+  isPackaged: app.isPackaged,
+  appPath: app.getAppPath(),
+  resourcesPath: process.resourcesPath,
+  electronVersion: process.versions.electron ?? 'unknown',
+  envBinding: process.env.CONFAB_NATIVE_BINDING,
+  join,
+});
+const dataDir = process.env.CONFAB_DATA ?? join(app.getPath('userData'), 'data');
+
+let win: BrowserWindow | null = null;
+let tray: Tray | null = null;
+let quitting = false;
+const trusted = new Set<number>();
+const book = new NotificationBook();
+const unread = new Map<string, number>();
+let dndEnd: number | null = null;
+let screenLocked = false;
+let sealing: SealingDecision | null = null;
+let archiveUnlocked = false;
+let pendingUri: string | null = findUriInArgv(process.argv);
+let sealingNoticeSent = false;
+
+// ---- links: second instance, macOS open-url -----------------------------------------------------
+
+app.on('second-instance', (_e, argv) => {
+  showWindow();
+  const uri = findUriInArgv(argv);
+  if (uri) void openUri(uri);
+});
+app.on('open-url', (e, url) => {
+  e.preventDefault();
+  void openUri(url);
+});
+
+// ---- web contents hardening (every webContents, present and future) -----------------------------
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (ev, url) => guardNavigation(ev, url, contents));
+  contents.on('will-redirect', (ev, url) => guardNavigation(ev, url, contents));
+  contents.on('will-frame-navigate', (ev) => {
+    if (!ev.isMainFrame) ev.preventDefault();
+  });
+  contents.on('will-attach-webview', (ev) => ev.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const d = decideWindowOpen(url);
+    if (d.openExternally) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+function guardNavigation(ev: { preventDefault(): void }, url: string, contents: WebContents) {
+  const d = decideNavigation(url, contents.getURL());
+  if (d.allow) return;
+  ev.preventDefault();
+  if (d.openExternally) void shell.openExternal(url);
+}
+
+// ---- engine ---------------------------------------------------------------------------------------
+
+let engine: EngineHandle | null = null;
+const supervisor = createSupervisor<EngineHandle>({
+  start: () =>
+    startUtilityEngine({
+      entry: paths.engineEntry,
+      dataDir,
+      env: {
+        CONFAB_NATIVE_BINDING: paths.nativeBinding,
+        ...(process.env.CONFAB_LOG ? { CONFAB_LOG: process.env.CONFAB_LOG } : {}),
+        ...(process.env.CONFAB_TEST_KDF_N ? { CONFAB_TEST_KDF_N: process.env.CONFAB_TEST_KDF_N } : {}),
+      },
+    }),
+  onStarted: (h) => onEngineUp(h),
+  onState: (s) => onEngineState(s),
+});
+
+async function onEngineUp(h: EngineHandle) {
+  engine = h;
+  h.onExit(() => {
+    if (engine === h) engine = null;
+    archiveUnlocked = false;
+  });
+  h.onBatch((events) => onEngineEvents(events));
+  sendToWindow(CHANNELS.connection, true);
+  const status = await h.call('archive.status', {});
+  if (status.ok) await onArchiveStatus(status.value.state, status.value.slots);
+  const convs = await h.call('conversations.list', {});
+  if (convs.ok) {
+    unread.clear();
+    for (const c of convs.value) unread.set(c.id, c.unread);
+  }
+  const st = await h.call('status.get', {});
+  if (st.ok) dndEnd = st.value.dnd ? (st.value.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
+  updateTray();
+}
+
+function onEngineState(s: SupervisorState) {
+  if (s.state === 'restarting' || s.state === 'failed') {
+    log('engine process ended', { state: s.state, code: s.lastExit?.code ?? null });
+    sendToWindow(CHANNELS.connection, false);
+  }
+  if (s.state === 'failed') {
+    pushEventsToWindow([{ type: 'error', payload: { code: 'internal', message: 'The Confab engine keeps stopping. Restart Confab; if it happens again, see the log.' } }]);
+  }
+  updateTray();
+}
+
+function onEngineEvents(events: AnyEvent[]) {
+  let trayDirty = false;
+  for (const e of events) {
+    switch (e.type) {
+      case 'notify':
+        book.remember(e.payload);
+        break;
+      case 'conversations.changed':
+        unread.set(e.payload.id, e.payload.unread);
+        trayDirty = true;
+        break;
+      case 'conversations.removed':
+        unread.delete(e.payload.conversationId);
+        trayDirty = true;
+        break;
+      case 'status.changed':
+        dndEnd = e.payload.dnd ? (e.payload.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
+        trayDirty = true;
+        break;
+      case 'archive.status':
+        void onArchiveStatus(e.payload.state, e.payload.slots);
+        break;
+      default:
+        break;
+    }
+  }
+  if (trayDirty) updateTray();
+  sendFrame({ t: 'evt', events });
+}
+
+// ---- archive key: safeStorage slot or passphrase --------------------------------------------------
+
+async function decideSealing(): Promise<SealingDecision> {
+  if (sealing) return sealing;
+  let available = false;
+  try {
+    available = await safeStorage.isAsyncEncryptionAvailable();
+  } catch {
+    available = false;
+  }
+  sealing = decideKeySealing({
+    platform: process.platform,
+    encryptionAvailable: available,
+    ...(process.platform === 'linux' ? { linuxBackend: safeStorage.getSelectedStorageBackend() as LinuxBackend } : {}),
+    forcePassphrase: process.env.CONFAB_KEY_STORE === 'passphrase',
+  });
+  log('archive key sealing', sealing.mode === 'safeStorage' ? { mode: sealing.mode, backend: sealing.backend } : { mode: sealing.mode, reason: sealing.reason });
+  return sealing;
+}
+
+async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked', slots: Array<{ id: string; kind: string; name?: string | undefined }>) {
+  const h = engine;
+  if (!h) return;
+  const d = await decideSealing();
+  const sealed = slots.find((s) => s.kind === 'sealed' && s.name === SEALED_SLOT);
+  if (state === 'unlocked') {
+    const first = !archiveUnlocked;
+    archiveUnlocked = true;
+    if (first) void flushPendingUri();
+    if (d.mode === 'safeStorage' && !sealed) {
+      // seal the key for the next start; the passphrase slot stays as the way back in
+      const k = await h.call('archive.exportKey', {});
+      if (!k.ok) return;
+      const blob = await safeStorage.encryptStringAsync(k.value.keyHex);
+      const r = await h.call('archive.addSealedSlot', { name: SEALED_SLOT, blobBase64: blob.toString('base64') });
+      log('sealed the archive key', { ok: r.ok });
+    }
+    return;
+  }
+  archiveUnlocked = false;
+  if (d.mode === 'passphrase') {
+    if (!sealingNoticeSent) {
+      sealingNoticeSent = true;
+      pushEventsToWindow([{ type: 'error', payload: { code: 'unsupported', message: d.message } }]);
+    }
+    return;
+  }
+  if (state === 'locked' && sealed) {
+    const b = await h.call('archive.sealedBlob', { name: SEALED_SLOT });
+    if (!b.ok || !b.value) return;
+    try {
+      const { result } = await safeStorage.decryptStringAsync(Buffer.from(b.value.blobBase64, 'base64'));
+      const r = await h.call('archive.unlock', { keyHex: result });
+      // a failed unlock (keychain reset, copied profile) leaves the passphrase screen in place
+      log('unlock with the sealed key', { ok: r.ok });
+    } catch {
+      log('the sealed key could not be opened; the passphrase is needed');
+    }
+  }
+}
+
+// ---- renderer bridge and the other channels ---------------------------------------------------------
+
+function senderInfo(e: IpcMainEvent): IpcSenderInfo {
+  const frame = e.senderFrame;
+  return { webContentsId: e.sender.id, frameUrl: frame?.url ?? null, isMainFrame: !!frame && frame === e.sender.mainFrame };
+}
+
+const bridge = createBridge({
+  trustedWebContentsIds: trusted,
+  call: (cmd, input) => {
+    const h = engine;
+    if (!h) return Promise.resolve({ ok: false as const, error: { code: 'internal' as const, message: 'the engine is restarting' } });
+    return h.call(cmd as never, input as never);
+  },
+  onRefused: (reason, s) => log('refused an IPC message', { reason, webContentsId: s.webContentsId }),
+});
+
+ipcMain.on(CHANNELS.request, (e, raw: unknown) => {
+  const info = senderInfo(e);
+  void bridge(info, raw).then((out) => {
+    if (out.kind === 'reply' && !e.sender.isDestroyed()) e.sender.send(CHANNELS.frame, out.frame);
+  });
+});
+
+ipcMain.on(CHANNELS.openExternal, (e, url: unknown) => {
+  if (!isTrustedSender(senderInfo(e), trusted)) return;
+  if (isAllowedExternalUrl(url)) void shell.openExternal(url as string);
+});
+
+ipcMain.on(CHANNELS.notify, (e, messageId: unknown) => {
+  if (!isTrustedSender(senderInfo(e), trusted)) return;
+  const n = book.take(messageId);
+  if (!n || !Notification.isSupported()) return;
+  const c = notificationContent(n, screenLocked);
+  const note = new Notification({ title: c.title, body: c.body, silent: c.silent, ...(paths.icon ? { icon: paths.icon } : {}) });
+  note.on('click', () => {
+    showWindow();
+    sendToWindow(CHANNELS.notifyClick, n.messageId);
+  });
+  note.show();
+  if (n.attention && win && !win.isFocused()) win.flashFrame(true);
+});
+
+function sendFrame(frame: Frame) {
+  sendToWindow(CHANNELS.frame, frame);
+}
+function pushEventsToWindow(events: AnyEvent[]) {
+  sendFrame({ t: 'evt', events });
+}
+function sendToWindow(channel: string, payload: unknown) {
+  if (win && !win.isDestroyed() && !win.webContents.isLoading()) win.webContents.send(channel, payload);
+}
+
+// ---- links ------------------------------------------------------------------------------------------
+
+async function openUri(raw: string) {
+  const intent = parseUri(raw);
+  if (!intent) {
+    log('ignored a link that is not a valid xmpp:/irc: address');
+    return;
+  }
+  if (!engine || !archiveUnlocked) {
+    pendingUri = raw;
+    return;
+  }
+  await routeIntent(engine, intent);
+}
+
+async function flushPendingUri() {
+  const u = pendingUri;
+  pendingUri = null;
+  if (u) await openUri(u);
+}
+
+async function routeIntent(h: EngineHandle, intent: UriIntent) {
+  const accounts = await h.call('accounts.list', {});
+  if (!accounts.ok) return;
+  const route = routeUri(
+    intent,
+    accounts.value.map((a) => ({ id: a.id, protocol: a.protocol, server: accountServer(a.config, a.protocol), online: a.state === 'online' })),
+  );
+  showWindow();
+  if (route.kind === 'needs-account') {
+    const where = intent.protocol === 'irc' ? `on ${intent.host}` : 'for XMPP';
+    pushEventsToWindow([{ type: 'error', payload: { code: 'not-found', message: `To open this link, add an account ${where} first.` } }]);
+    return;
+  }
+  const accountId = route.accountId;
+  let r;
+  if (intent.action === 'message') {
+    r = await h.call('conversations.open', { accountId, kind: 'direct', address: intent.protocol === 'xmpp' ? intent.jid : intent.nick });
+  } else if (intent.action === 'join') {
+    const fields = await h.call('accounts.joinFields', { id: accountId });
+    if (!fields.ok) return;
+    const room = intent.protocol === 'xmpp' ? intent.room : intent.channel;
+    const secret = intent.protocol === 'xmpp' ? intent.password : intent.key;
+    const values: Record<string, string | number | boolean> = {};
+    const roomField = fields.value.find((f) => /room|channel|jid|address|name/i.test(f.key) && f.type === 'text') ?? fields.value.find((f) => f.type === 'text');
+    const secretField = fields.value.find((f) => f.type === 'password');
+    for (const f of fields.value) if (f.default !== undefined) values[f.key] = f.default;
+    if (roomField) values[roomField.key] = room;
+    if (secret && secretField) values[secretField.key] = secret;
+    r = await h.call('rooms.join', { accountId, values });
+  } else if (intent.action === 'subscribe') {
+    r = await h.call('contacts.add', { accountId, address: intent.jid, ...(intent.name ? { name: intent.name } : {}) });
+  } else {
+    r = await h.call('accounts.reconnect', { id: accountId });
+  }
+  if (!r.ok) pushEventsToWindow([{ type: 'error', payload: { code: r.error.code, message: r.error.message, accountId } }]);
+}
+
+function accountServer(config: Record<string, unknown>, protocol: string): string {
+  for (const k of ['host', 'server', 'domain']) {
+    const v = config[k];
+    if (typeof v === 'string' && v) return v;
+  }
+  const jid = config.jid ?? config.address ?? config.username;
+  if (protocol === 'xmpp' && typeof jid === 'string' && jid.includes('@')) return jid.slice(jid.lastIndexOf('@') + 1).split('/')[0]!;
+  return '';
+}
+
+// ---- tray ---------------------------------------------------------------------------------------------
+
+function totalUnread(): number {
+  let n = 0;
+  for (const v of unread.values()) n += v;
+  return n;
+}
+
+function updateTray() {
+  const count = totalUnread();
+  app.setBadgeCount(count);
+  if (!tray) return;
+  const model = trayModel(count, dndEnd, Date.now());
+  tray.setToolTip(model.tooltip);
+  if (process.platform === 'darwin') tray.setTitle(model.title);
+  const failed = supervisor.state().state === 'failed';
+  const menu = Menu.buildFromTemplate([
+    ...(failed ? [{ label: 'Restart the engine', click: () => void supervisor.retry() }, { type: 'separator' as const }] : []),
+    ...model.items.map((i): MenuItemConstructorOptions => {
+      if (!('label' in i)) return { type: 'separator' };
+      if (i.id === 'show') return { label: i.label, click: (): void => showWindow() };
+      if (i.id === 'quit') return { label: i.label, click: (): void => quit() };
+      if (!('checked' in i)) return { type: 'separator' };
+      const choice = i.id;
+      return { label: i.label, type: choice === 'off' ? 'checkbox' : 'normal', checked: i.checked, enabled: i.enabled && !!engine, click: (): void => void setDnd(choice) };
+    }),
+  ]);
+  tray.setContextMenu(menu);
+}
+
+async function setDnd(choice: DndChoice) {
+  const h = engine;
+  if (!h) return;
+  const until = dndUntil(choice, new Date());
+  const r = until === null ? await h.call('status.dndOff', {}) : await h.call('status.dnd', { until });
+  if (r.ok) {
+    dndEnd = r.value.dnd ? (r.value.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
+    updateTray();
+  }
+}
+
+// ---- idle ---------------------------------------------------------------------------------------------
+
+function reportIdle() {
+  const h = engine;
+  if (!h || !archiveUnlocked) return;
+  void h.call('host.idle', { idleMs: powerMonitor.getSystemIdleTime() * 1000, locked: screenLocked });
+}
+
+// ---- window -----------------------------------------------------------------------------------------
+
+function windowStateFile() {
+  return join(app.getPath('userData'), 'window-state.json');
+}
+
+function loadWindowState(): WindowState | null {
+  try {
+    return parseWindowState(readFileSync(windowStateFile(), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function saveWindowState() {
+  if (!win || win.isDestroyed()) return;
+  const b = win.getNormalBounds();
+  const state: WindowState = { ...b, maximized: win.isMaximized() };
+  try {
+    mkdirSync(app.getPath('userData'), { recursive: true });
+    writeFileSync(windowStateFile(), JSON.stringify(state));
+  } catch (err) {
+    log('could not save the window state', { err: String(err) });
+  }
+}
+
+function createWindow() {
+  const restored = restoreBounds(loadWindowState(), screen.getAllDisplays().map((d) => d.workArea));
+  win = new BrowserWindow({
+    ...restored.bounds,
+    minWidth: 480,
+    minHeight: 360,
+    show: false,
+    title: 'Confab',
+    icon: paths.icon,
+    backgroundColor: '#1e1f22',
+    autoHideMenuBar: true,
+    webPreferences: secureWebPreferences(paths.preload),
+  });
+  const w = win;
+  trusted.add(w.webContents.id);
+  if (restored.maximized) w.maximize();
+  w.once('ready-to-show', () => {
+    if (!process.argv.includes('--hidden')) w.show();
+  });
+  let saveTimer: NodeJS.Timeout | null = null;
+  const saveSoon = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveWindowState, 500);
+  };
+  w.on('resize', saveSoon);
+  w.on('move', saveSoon);
+  w.on('close', (e) => {
+    saveWindowState();
+    if (!quitting && tray) {
+      // a chat client keeps running in the tray
+      e.preventDefault();
+      w.hide();
+    }
+  });
+  w.on('focus', () => w.flashFrame(false));
+  w.webContents.on('did-finish-load', () => {
+    sendToWindow(CHANNELS.connection, !!engine);
+    if (sealing?.mode === 'passphrase' && !archiveUnlocked) pushEventsToWindow([{ type: 'error', payload: { code: 'unsupported', message: sealing.message } }]);
+  });
+  w.on('closed', () => {
+    trusted.delete(w.webContents.id);
+    win = null;
+  });
+  void w.loadURL(APP_ENTRY);
+}
+
+function showWindow(): void {
+  if (!win) createWindow();
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+function quit(): void {
+  quitting = true;
+  app.quit();
+}
+
+// ---- ready ------------------------------------------------------------------------------------------
+
+app.on('before-quit', (e) => {
+  quitting = true;
+  saveWindowState();
+  if (supervisor.state().state !== 'stopped') {
+    e.preventDefault();
+    void supervisor.stop().finally(() => app.quit());
+  }
+});
+app.on('window-all-closed', () => {
+  if (!tray) quit();
+});
+
+void app.whenReady().then(async () => {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, permission, callback) => callback(decidePermission(permission)));
+  ses.setPermissionCheckHandler((_wc, permission) => decidePermission(permission));
+  ses.setDevicePermissionHandler(() => false);
+  ses.setDisplayMediaRequestHandler((_req, callback) => callback({}));
+  // no remote content: the window loads only app:// (and devtools in development)
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const ok = isAppUrl(details.url) || details.url.startsWith('devtools://') || (details.url.startsWith('data:') && details.resourceType === 'image');
+    callback({ cancel: !ok });
+  });
+  protocol.handle(APP_SCHEME, async (req) => {
+    const file = resolveAppRequest(req.url, paths.rendererRoot, join, sep);
+    if (!file || req.method !== 'GET') return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
+    try {
+      const res = await net.fetch(pathToFileURL(file).href);
+      const body = await res.arrayBuffer();
+      return new Response(body, { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': mimeType(file) } });
+    } catch {
+      return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
+    }
+  });
+  Menu.setApplicationMenu(null);
+  if (app.isPackaged) for (const scheme of ['xmpp', 'irc', 'ircs']) app.setAsDefaultProtocolClient(scheme);
+
+  await decideSealing();
+  createWindow();
+  try {
+    tray = new Tray(nativeImage.createFromPath(paths.icon).resize({ width: 22, height: 22 }));
+    tray.on('click', () => showWindow());
+  } catch (err) {
+    log('no tray on this desktop', { err: String(err) });
+  }
+  updateTray();
+
+  powerMonitor.on('lock-screen', () => {
+    screenLocked = true;
+    reportIdle();
+  });
+  powerMonitor.on('unlock-screen', () => {
+    screenLocked = false;
+    reportIdle();
+  });
+  powerMonitor.on('suspend', () => {
+    screenLocked = true;
+    reportIdle();
+  });
+  powerMonitor.on('resume', () => {
+    screenLocked = false;
+    reportIdle();
+    if (engine) void engine.call('host.networkUp', {});
+  });
+  setInterval(reportIdle, IDLE_POLL_MS).unref();
+  setInterval(updateTray, 60_000).unref(); // a DND that ran out shows as off
+
+  await supervisor.start();
+});
