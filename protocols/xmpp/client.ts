@@ -21,6 +21,7 @@ import streamManagementFactory from '@xmpp/stream-management';
 import SASLFactory from 'saslmechanisms';
 import { AdapterError } from '../../core/protocol/types';
 import { makeTransport, requireTls, starttlsFeature, type TransportConfig, type XmppSocket } from './transport';
+import { normalizeJid } from './jid';
 import type { IqCallee, IqCaller, Middleware, StreamManagement, XmlElement } from './xml-types';
 
 export interface XmppClientOptions extends TransportConfig {
@@ -66,6 +67,8 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
 
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
 
+  guardInput(entity);
+
   // an entity 'error' without listener would throw: the adapter adds its own, this one keeps it safe
   entity.on('error', () => {});
 
@@ -77,5 +80,51 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
     sm,
     socket: () => (entity.socket as XmppSocket | null) ?? null,
     send: (el) => entity.send(el),
+  };
+}
+
+/** no single stanza may grow beyond this many bytes of input; the stream is closed instead */
+export const MAX_INCOMING_STANZA_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The stanza guard, in front of every middleware: a stanza whose `from` is not a valid JID is
+ * dropped (xmpp.js would throw while parsing it), a handler that throws cannot escape into the
+ * socket's data callback, and a peer cannot make us buffer an endless element.
+ */
+function guardInput(entity: Client): void {
+  const e = entity as unknown as { _onElement(el: XmlElement): void; _onData(d: Buffer): void; isStanza(el: XmlElement): boolean; emit(ev: string, ...a: unknown[]): boolean; disconnect(): Promise<unknown> };
+  const onElement = Client.prototype._onElement;
+  let pending = 0;
+  e._onElement = function (el: XmlElement) {
+    pending = 0;
+    try {
+      if (e.isStanza(el)) {
+        for (const a of ['from', 'to'] as const) {
+          const v = el.attrs[a];
+          if (v !== undefined && normalizeJid(v) === null) {
+            e.emit('bad-stanza', `a ${el.name} with an invalid '${a}' address was dropped`);
+            return;
+          }
+        }
+      }
+      onElement.call(entity, el);
+    } catch (err) {
+      e.emit('error', err);
+    }
+  };
+  const onData = (Client.prototype as unknown as { _onData(d: Buffer): void })._onData;
+  e._onData = function (d: Buffer) {
+    pending += d.length;
+    if (pending > MAX_INCOMING_STANZA_BYTES) {
+      e.emit('error', new AdapterError({ kind: 'protocol', fatal: false, message: `the server sent more than ${MAX_INCOMING_STANZA_BYTES} bytes in one stanza; connection closed`, code: 'stanza-too-large' }));
+      pending = 0;
+      (entity.socket as XmppSocket | null)?.destroy();
+      return;
+    }
+    try {
+      onData.call(entity, d);
+    } catch (err) {
+      e.emit('error', err);
+    }
   };
 }

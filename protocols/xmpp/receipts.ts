@@ -1,0 +1,12 @@
+/** XEP-0184 message delivery receipts (pure). */
+import { NS } from './ns';
+import { xml, type XmlElement } from './xml';
+
+export const requestElement = () => xml('request', { xmlns: NS.receipts });
+export const wantsReceipt = (msg: XmlElement) => !!msg.getChild('request', NS.receipts);
+/** id of the message a <received/> confirms */
+export const receivedId = (msg: XmlElement): string | undefined => msg.getChild('received', NS.receipts)?.attrs.id || undefined;
+
+export function receiptFor(to: string, id: string): XmlElement {
+  return xml('message', { to, id: `rcpt-${id}` }, xml('received', { xmlns: NS.receipts, id }), xml('store', { xmlns: NS.hints }));
+}
