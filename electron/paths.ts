@@ -9,7 +9,7 @@
  *
  * The SQLite addon must match Electron's ABI, not Node's: packaged, electron-builder rebuilt it in
  * place (asarUnpack); in development build/start-electron.mjs builds a copy under
- * .cache/electron-native/<electron version>/ so the Node build in node_modules stays for the tests.
+ * dist/electron-native/<electron version>/ so the Node build in node_modules stays for the tests.
  */
 
 export interface PathInputs {
@@ -42,7 +42,7 @@ export function hostPaths(i: PathInputs): HostPaths {
       ? i.envBinding
       : i.isPackaged
         ? i.join(i.resourcesPath, 'app.asar.unpacked', 'node_modules', ADDON_PACKAGE, ...ADDON_FILE)
-        : i.join(i.appPath, '.cache', 'electron-native', i.electronVersion, 'node_modules', ADDON_PACKAGE, ...ADDON_FILE);
+        : i.join(i.appPath, 'dist', 'electron-native', i.electronVersion, 'node_modules', ADDON_PACKAGE, ...ADDON_FILE);
   return {
     preload: i.join(dist, 'electron', 'preload.cjs'),
     engineEntry: i.join(dist, 'electron', 'engine.mjs'),
