@@ -1,0 +1,68 @@
+/**
+ * Presence: others' AWAY via away-notify (and WHO flags after a join), our own AWAY, and the buddy
+ * list through MONITOR (730/731) or ISON polling where the server has no MONITOR.
+ */
+import type { Handler } from './hooks';
+
+interface AwayEvent { self: boolean; nick: string; message?: string }
+
+export const presenceHandler: Handler = (ctx, hooks) => {
+  const setAway = (nick: string, away: boolean, message?: string) => {
+    const key = ctx.norm(nick);
+    if (key === ctx.norm(ctx.selfPrefix.nick)) return;
+    for (const [roomId, ch] of ctx.channels) {
+      const m = ch.members.get(key);
+      if (m && m.away !== away) {
+        m.away = away;
+        ctx.emit({ type: 'occupants', roomId, occupants: [{ nick: m.nick, id: key, ...(m.modes ? { modes: m.modes } : {}), away }], replace: false });
+      }
+    }
+    const w = ctx.watched.get(key);
+    if (w) w.away = away;
+    ctx.emit({ type: 'presence', contactId: key, presence: away ? { show: 'away', ...(message ? { status: message } : {}) } : { show: 'available' } });
+  };
+  hooks.on<AwayEvent>('away', (e) => { if (!e.self) setAway(e.nick, true, e.message); });
+  hooks.on<AwayEvent>('back', (e) => { if (!e.self) setAway(e.nick, false); });
+
+  // RPL_WHOREPLY: <me> <channel> <user> <host> <server> <nick> <H|G>[*][@+] :<hops> <realname>
+  hooks.raw('352', (l) => {
+    const nick = l.params[5];
+    const flags = l.params[6] ?? '';
+    if (!nick) return;
+    const away = flags.startsWith('G');
+    const key = ctx.norm(nick);
+    for (const ch of ctx.channels.values()) {
+      const m = ch.members.get(key);
+      if (m && m.away !== away) { if (away || m.away !== undefined) setAway(nick, away); else m.away = false; break; }
+    }
+  });
+
+  // MONITOR: 730 online (nick!user@host list), 731 offline
+  const monitorList = (s: string | undefined) => (s ?? '').split(',').map((x) => x.split('!')[0]!.trim()).filter(Boolean);
+  hooks.raw('730', (l) => {
+    for (const nick of monitorList(l.params[l.params.length - 1])) {
+      const key = ctx.norm(nick);
+      const w = ctx.watched.get(key);
+      if (w) w.online = true;
+      ctx.emit({ type: 'presence', contactId: key, presence: { show: 'available' } });
+    }
+  });
+  hooks.raw('731', (l) => {
+    for (const nick of monitorList(l.params[l.params.length - 1])) {
+      const key = ctx.norm(nick);
+      const w = ctx.watched.get(key);
+      if (w) w.online = false;
+      ctx.emit({ type: 'presence', contactId: key, presence: { show: 'offline' } });
+    }
+  });
+  // ISON reply: who of the asked nicks is online now
+  hooks.raw('303', (l) => {
+    const online = new Set((l.params[l.params.length - 1] ?? '').split(' ').filter(Boolean).map((n) => ctx.norm(n)));
+    for (const [key, w] of ctx.watched) {
+      const now = online.has(key);
+      if (w.online === now) continue;
+      w.online = now;
+      ctx.emit({ type: 'presence', contactId: key, presence: { show: now ? 'available' : 'offline' } });
+    }
+  });
+};
