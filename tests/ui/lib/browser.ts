@@ -1,0 +1,60 @@
+/** Debian's Chromium driven by playwright-core (no Playwright browser download), fresh profile each time. */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from '../../harness/util';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface Browser {
+  context: BrowserContext;
+  open(url: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * `recordNotifications`: the page's Notification API is replaced by a recorder (permission granted),
+ * so a test sees exactly which notifications the renderer showed for the engine's `notify` events.
+ */
+export async function launchBrowser(opts: { colorScheme?: 'light' | 'dark'; recordNotifications?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  const profile = tempDir('chromium');
+  const context = await chromium.launchPersistentContext(profile.path, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    colorScheme: opts.colorScheme ?? 'light',
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+  });
+  if (opts.recordNotifications) {
+    await context.addInitScript(() => {
+      const shown: { title: string; body: string }[] = [];
+      (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+      class RecordingNotification {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string, o?: { body?: string }) {
+          shown.push({ title, body: o?.body ?? '' });
+        }
+        close() {}
+      }
+      (window as unknown as { Notification: unknown }).Notification = RecordingNotification;
+    });
+  }
+  return {
+    context,
+    async open(url) {
+      const page = await context.newPage();
+      // the machine is shared with other suites: generous waits, never timing assertions
+      page.setDefaultTimeout(60_000);
+      await page.goto(url);
+      return page;
+    },
+    async close() {
+      await context.close();
+      profile.remove();
+    },
+  };
+}
+
+export async function notifications(page: Page): Promise<{ title: string; body: string }[]> {
+  return page.evaluate(() => (window as unknown as { __notifications?: { title: string; body: string }[] }).__notifications ?? []);
+}
