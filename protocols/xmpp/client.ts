@@ -15,13 +15,13 @@ import middlewareFactory from '@xmpp/middleware';
 import resourceBinding from '@xmpp/resource-binding';
 import sasl from '@xmpp/sasl';
 import plain from '@xmpp/sasl-plain';
-import scramsha1 from '@xmpp/sasl-scram-sha-1';
 import streamFeaturesFactory from '@xmpp/stream-features';
 import streamManagementFactory from '@xmpp/stream-management';
 import SASLFactory from 'saslmechanisms';
 import { AdapterError } from '../../core/protocol/types';
 import { makeTransport, requireTls, starttlsFeature, type TransportConfig, type XmppSocket } from './transport';
 import { normalizeJid } from './jid';
+import { ScramSha1 } from './scram';
 import type { IqCallee, IqCaller, Middleware, StreamManagement, XmlElement } from './xml-types';
 
 export interface XmppClientOptions extends TransportConfig {
@@ -54,12 +54,31 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
   starttlsFeature(streamFeatures, o);
 
   const saslFactory = new SASLFactory();
-  scramsha1(saslFactory);
+  // one mechanism class per client, so concurrent logins of several accounts never mix state
+  let lastScram: ScramSha1 | null = null;
+  class AccountScram extends ScramSha1 {
+    constructor() {
+      super();
+      lastScram = this;
+    }
+  }
+  (saslFactory as unknown as { use(name: string, m: unknown): void }).use('SCRAM-SHA-1', AccountScram);
   plain(saslFactory);
   sasl({ streamFeatures, saslFactory }, async (authenticate: (c: unknown, m: string) => Promise<void>, mechanisms: string[], _fast: unknown, ent: Client) => {
     const mech = mechanisms.includes('SCRAM-SHA-1') ? 'SCRAM-SHA-1' : mechanisms.includes('PLAIN') && ent.isSecure() ? 'PLAIN' : undefined;
     if (!mech) throw new AdapterError({ kind: 'auth', fatal: true, message: `no acceptable SASL mechanism (server offers ${mechanisms.join(', ') || 'none'})`, code: 'no-mechanism' });
+    lastScram = null;
     await authenticate({ username: o.username, password: o.password }, mech);
+  });
+  // RFC 5802 §5.1: the server proves it knows the password in <success/>; refuse it if it does not
+  entity.on('nonza', (el: XmlElement) => {
+    if (!el.is('success', 'urn:ietf:params:xml:ns:xmpp-sasl') || !lastScram) return;
+    const scram: ScramSha1 = lastScram;
+    lastScram = null;
+    if (!scram.verifyServerFinal(Buffer.from(el.text(), 'base64').toString('utf8'))) {
+      entity.emit('error', new AdapterError({ kind: 'auth', fatal: true, message: 'the server could not prove that it knows the password (SCRAM server signature)', code: 'server-signature' }));
+      (entity.socket as XmppSocket | null)?.destroy();
+    }
   });
 
   const sm = streamManagementFactory({ streamFeatures, entity, middleware });

@@ -80,7 +80,7 @@ export async function wrapTls(sock: Socket, t: TransportConfig): Promise<TLSSock
     s.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       s.destroy();
-      if (err.code && /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO|VERIFY|ISSUER/i.test(err.code)) {
+      if (err.code && /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO|VERIFY|ISSUER|^ERR_SSL_/i.test(err.code)) {
         reject(tlsErr(`the server certificate is not trusted (${err.code}): ${err.message}`, err.code, err));
       } else {
         reject(new AdapterError({ kind: 'network', fatal: false, message: `TLS failed: ${err.code ?? err.message}`, code: err.code ?? 'tls-network' }, { cause: err }));

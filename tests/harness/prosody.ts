@@ -36,6 +36,8 @@ export interface ProsodyOptions {
   domain?: string;
   /** external components (XEP-0114) to declare, e.g. biboumi */
   components?: { name: string }[];
+  /** names in the server certificate (default: the domain and *.domain); for certificate-mismatch tests */
+  certNames?: string[];
   /** extra global Lua config lines */
   extraConfig?: string;
 }
@@ -114,7 +116,7 @@ export async function startProsody(opts: ProsodyOptions = {}): Promise<ProsodySe
   const dataDir = join(dir.path, 'data');
   mkdirSync(dataDir, { mode: 0o750 });
   const ca = makeTestCA(dir.path);
-  const cert = ca.issue(domain, [domain, `*.${domain}`]);
+  const cert = ca.issue(opts.certNames?.[0] ?? domain, opts.certNames ?? [domain, `*.${domain}`]);
   const [port, tlsPort, httpPort, componentPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const components: Record<string, ProsodyComponent> = {};
   for (const c of opts.components ?? []) components[c.name] = { domain: `${c.name}.${domain}`, secret: pw() };
