@@ -56,10 +56,11 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
   const saslFactory = new SASLFactory();
   // one mechanism class per client, so concurrent logins of several accounts never mix state
   let lastScram: ScramSha1 | null = null;
+  const remember = (m: ScramSha1) => { lastScram = m; };
   class AccountScram extends ScramSha1 {
     constructor() {
       super();
-      lastScram = this;
+      remember(this);
     }
   }
   (saslFactory as unknown as { use(name: string, m: unknown): void }).use('SCRAM-SHA-1', AccountScram);
