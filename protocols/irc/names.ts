@@ -64,9 +64,13 @@ export function normalizeName(id: string, rules: NameRules = DEFAULT_RULES): str
   return caseFold(id.trim(), rules.caseMapping);
 }
 
-/** RFC 1123 host name or IP literal, for the server field. */
-export function validHostname(host: string): boolean {
+/**
+ * RFC 1123 host name or IP literal, for the server field. `requireDot` (server names as IRC sees them,
+ * ../shared/vectors/irc/validate-hostname) refuses single labels like "irc"; the account form allows "localhost".
+ */
+export function validHostname(host: string, opts: { requireDot?: boolean } = {}): boolean {
   if (!host || host.length > 253) return false;
+  if (opts.requireDot && !host.includes('.')) return false;
   if (/^[\d.]+$/.test(host)) return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) && host.split('.').every((p) => Number(p) <= 255);
   if (host.includes(':')) return /^\[?[0-9a-f:.]+\]?$/i.test(host);
   const labels = host.replace(/\.$/, '').split('.');

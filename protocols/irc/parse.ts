@@ -17,7 +17,27 @@ export function parseLine(line: string): ParsedLine | null {
   if (!m || !m.command) return null;
   const tags: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.tags ?? {})) tags[k] = v === true ? '' : v;
-  return { tags, ...(m.prefix ? { source: m.prefix } : {}), verb: m.command, params: [...m.params] };
+  // irc-framework upper-cases the verb; keep it as sent (verbs compare case-insensitively anyway)
+  const sent = verbAsSent(line);
+  const verb = sent.toUpperCase() === m.command ? sent : m.command;
+  return { tags, ...(m.prefix ? { source: m.prefix } : {}), verb, params: [...m.params] };
+}
+
+function verbAsSent(input: string): string {
+  const s = input.replace(/^[\r\n]+|[\r\n]+$/g, '');
+  let i = 0;
+  const token = () => {
+    while (s[i] === ' ') i++;
+    let end = s.indexOf(' ', i);
+    if (end < 0) end = s.length;
+    const t = s.slice(i, end);
+    i = end;
+    return t;
+  };
+  if (s[0] === '@') token();
+  while (s[i] === ' ') i++;
+  if (s[i] === ':') token();
+  return token();
 }
 
 const escapeTag = (v: string) => v.replace(/\\/g, '\\\\').replace(/;/g, '\\:').replace(/ /g, '\\s').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
