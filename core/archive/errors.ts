@@ -12,7 +12,7 @@ export class ArchiveToolError extends Error {
  */
 export class DiskFullError extends ArchiveToolError {
   constructor(readonly storedBefore: number, options?: { cause?: unknown }) {
-    super(`the disk is full: writing was stopped and refused (${storedBefore} new messages of this run were stored before that; nothing already stored was lost)`, options);
+    super(`the disk is full (or refused the write): writing was stopped (${storedBefore} new messages of this run were stored before that; nothing already stored was lost)`, options);
   }
 }
 

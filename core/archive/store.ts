@@ -101,9 +101,9 @@ export function importLogs(store: HistoryStore | null, paths: string[], opts: Im
     sum.byFormat[r.format] = (sum.byFormat[r.format] ?? 0) + r.messages.length;
     if (store && accounts && !opts.dryRun) {
       for (let i = 0; i < r.messages.length; i += batch) {
-        const rows = r.messages.slice(i, i + batch).map((m) => toInput(store, accounts, convs, m));
         let res;
         try {
+          const rows = r.messages.slice(i, i + batch).map((m) => toInput(store, accounts, convs, m));
           res = store.insertMessages(rows);
         } catch (err) {
           if (isDiskFull(err)) throw new DiskFullError(sum.inserted, { cause: err });

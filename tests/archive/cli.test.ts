@@ -1,0 +1,256 @@
+/**
+ * The real `confab` command (cli/bin/confab.mjs) as a child process against real encrypted
+ * archives in temp folders: import with problems reported as path:line and no doubles on re-import,
+ * search/stats/export while another process holds the write lock, import refused clearly then,
+ * export + verify with tampering, passphrase handling and exit codes, retention with legal hold and
+ * audit, and "disk full" — simulated with a file-size limit (bash `ulimit -f`, SIGXFSZ ignored) on the
+ * CLI process, so SQLite's write fails with EFBIG exactly as on a full disk; no root tricks needed.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openArchive, type HistoryStore } from '../../core/history/index';
+import { tempDir } from '../harness/util';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'cli', 'bin', 'confab.mjs');
+const FIX = join(import.meta.dirname, 'fixtures');
+const PASS = 'correct horse battery staple';
+
+const tmp = tempDir('archive-cli');
+const data = join(tmp.path, 'data');
+const passFile = join(tmp.path, 'pass.txt');
+writeFileSync(passFile, PASS + '\n', { mode: 0o600 });
+
+const baseEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tmp.path, TZ: 'UTC', CONFAB_TEST_KDF_N: '1024' };
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function confab(args: string[], opts: { env?: NodeJS.ProcessEnv; fileSizeKb?: number } = {}): Promise<Run> {
+  const env = { ...baseEnv, ...opts.env };
+  const [cmd, argv] = opts.fileSizeKb !== undefined
+    ? ['bash', ['-c', `trap '' XFSZ; ulimit -f ${opts.fileSizeKb}; exec "${process.execPath}" "$0" "$@"`, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv as string[], { env, cwd: tmp.path, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d; });
+    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const withPass = (args: string[]) => ['--data', data, '--passphrase-file', passFile, ...args];
+const json = <T = Record<string, unknown>>(r: Run): T => { expect(r.stderr.replace(/confab: created.*\n/, '')).toBe(''); return JSON.parse(r.stdout) as T; };
+
+afterAll(() => tmp.remove());
+
+describe('confab CLI', () => {
+  let imported = 0;
+
+  it('--help teaches by example; unknown commands are usage errors', async () => {
+    const h = await confab(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/Examples:\n\s+confab import/);
+    expect(h.stdout).toMatch(/Exit codes:/);
+    const s = await confab(['search', '--help']);
+    expect(s.stdout).toContain('confab search');
+    const bad = await confab(['frobnicate']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('without a passphrase and no terminal it says how to give one (exit 3)', async () => {
+    const r = await confab(['--data', data, 'stats']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/--passphrase-file FILE or set CONFAB_PASSPHRASE/);
+  });
+
+  it('import creates the archive, detects formats, reports malformed lines by path:line and goes on', async () => {
+    const r = await confab(withPass(['import', FIX]));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/created a new encrypted archive/);
+    const m = /imported (\d+) new messages from 9 of 10 files/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    imported = Number(m![1]);
+    expect(imported).toBeGreaterThan(40);
+    expect(r.stdout).toContain(`${join(FIX, 'bad/2026-01-01.120000+0000UTC.txt')}:3: unreadable time`);
+    expect(r.stdout).toContain(`${join(FIX, 'irssi/libera/#confab.log')}:9:`);
+    expect(r.stdout).toContain(`${join(FIX, 'bad/notes.txt')}: format not recognised`);
+  });
+
+  it('importing the same files again adds nothing', async () => {
+    const r = await confab(withPass(['import', '--json', FIX]));
+    expect(r.code).toBe(0);
+    const s = json<{ inserted: number; duplicates: number }>(r);
+    expect(s).toMatchObject({ inserted: 0, duplicates: imported });
+    const st = json<{ messages: number }>(await confab(withPass(['stats', '--json'])));
+    expect(st.messages).toBe(imported);
+  });
+
+  it('CONFAB_PASSPHRASE works; a wrong passphrase is refused with exit 3', async () => {
+    const ok = await confab(['--data', data, 'stats', '--json'], { env: { CONFAB_PASSPHRASE: PASS } });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).messages).toBe(imported);
+    const bad = await confab(['--data', data, 'stats'], { env: { CONFAB_PASSPHRASE: 'nope' } });
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/wrong passphrase/);
+  });
+
+  it('search uses the query language and the flags, prints where/when/who and a highlighted snippet', async () => {
+    const r = await confab(withPass(['search', 'hello']));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/#confab \[libera\] · 2026-11-28 22:01 · alice\n {2}\*\*hello\*\* irssi world/);
+    const j = json<{ hits: { conversation: string; sender: string; source: string; snippet: string }[] }>(
+      await confab(withPass(['search', 'hello', '--in', '#confab', '--account', 'libera', '--json'])));
+    expect(j.hits).toHaveLength(1);
+    expect(j.hits[0]).toMatchObject({ conversation: '#confab', sender: 'alice', snippet: '<mark>hello</mark> irssi world' });
+    expect(j.hits[0]!.source).toBe(`irssi:${join(FIX, 'irssi/libera/#confab.log')}:4`);
+    const from = json<{ hits: { sender: string }[] }>(await confab(withPass(['search', 'hi*', '--from', 'carol', '--json'])));
+    expect(from.hits.length).toBeGreaterThan(0);
+    expect(from.hits.every((h) => h.sender === 'carol')).toBe(true);
+    const range = json<{ hits: unknown[] }>(await confab(withPass(['search', 'hello', '--since', '2026-11-29', '--until', '2026-11-29', '--json'])));
+    expect(range.hits).toHaveLength(1); // only the private hello of the 29th
+    const bad = await confab(withPass(['search', '"unclosed']));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad query at character/);
+  });
+
+  describe('while another process holds the write lock', () => {
+    let app: HistoryStore;
+    beforeAll(() => { app = openArchive(join(data, 'archive'), { passphrase: PASS }); });
+    afterAll(() => app.close());
+
+    it('import is refused clearly (exit 4); search, stats and export work', async () => {
+      const imp = await confab(withPass(['import', FIX]));
+      expect(imp.code).toBe(4);
+      expect(imp.stderr).toMatch(/import needs the archive's write lock, but the archive is open in Confab/);
+      const ret = await confab(withPass(['retention', 'set', 'libera', '30']));
+      expect(ret.code).toBe(4);
+      expect(ret.stderr).toMatch(/write lock/);
+      expect((await confab(withPass(['stats', '--json']))).code).toBe(0);
+      expect(json<{ count: number }>(await confab(withPass(['search', 'hello', '--json']))).count).toBe(3);
+      const ex = await confab(withPass(['export', '--conversation', '#weechat', '--out', join(tmp.path, 'locked-export')]));
+      expect(ex.code).toBe(0);
+      expect(ex.stdout).toMatch(/exported 7 messages/);
+    });
+  });
+
+  it('export a conversation → verify OK; an edited, deleted or reordered message → exit 5 and where', async () => {
+    const out = join(tmp.path, 'exp-confab');
+    const ex = await confab(withPass(['export', '--conversation', '#confab', '--account', 'libera', '--out', out]));
+    expect(ex.code).toBe(0);
+    const head = /chain head ([0-9a-f]{64})/.exec(ex.stdout)![1]!;
+    const html = readFileSync(join(out, 'transcript.html'), 'utf8');
+    expect(html).toContain('hello irssi world');
+    const ok = await confab(['verify', out, '--head', head]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^OK: 9 messages/);
+
+    const jsonl = join(out, 'messages.jsonl');
+    const orig = readFileSync(jsonl, 'utf8');
+    const lines = orig.split('\n');
+    writeFileSync(jsonl, orig.replace('after midnight', 'before midnight'));
+    let r = await confab(['verify', out]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/messages\.jsonl:9: message 9 \(line 9, id \d+\) was edited/);
+
+    writeFileSync(jsonl, [...lines.slice(0, 2), ...lines.slice(3)].join('\n'));
+    r = await confab(['verify', out]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/message 3 was deleted \(before line 3\)/);
+
+    writeFileSync(jsonl, [lines[1], lines[0], ...lines.slice(2)].join('\n'));
+    r = await confab(['verify', out]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/message 1 at line 2 is out of order/);
+
+    writeFileSync(jsonl, orig);
+    expect((await confab(['verify', out])).code).toBe(0);
+    writeFileSync(join(out, 'transcript.txt'), readFileSync(join(out, 'transcript.txt'), 'utf8').replace('<carol> late', '<carol> early'));
+    r = await confab(['verify', out]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/transcript\.txt:\d+: transcript\.txt was changed at line \d+ \(the message of 2026-11-28 23:59:00Z\)/);
+  });
+
+  it('export of a person across networks, a date range and search results', async () => {
+    const person = join(tmp.path, 'exp-bob');
+    const p = await confab(withPass(['export', '--person', 'bob@example.com', '--out', person, '--json']));
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.stdout).count).toBe(13); // the Pidgin TXT and HTML logs with Bob
+    const range = join(tmp.path, 'exp-range');
+    const r = await confab(withPass(['export', '--since', '2026-11-27', '--until', '2026-11-27', '--out', range, '--json']));
+    expect(JSON.parse(r.stdout).count).toBe(5);
+    const q = join(tmp.path, 'exp-query');
+    const s = await confab(withPass(['export', '--query', 'hello OR welcome', '--out', q, '--format', 'html', '--json']));
+    const man = JSON.parse(s.stdout);
+    expect(man.count).toBe(5);
+    expect(man.files.map((f: { name: string }) => f.name).sort()).toEqual(['messages.jsonl', 'transcript.html']);
+    expect((await confab(['verify', q])).code).toBe(0);
+  });
+
+  it('retention: keep forever by default, delete after N days, legal hold blocks, audit records it', async () => {
+    // a network with old and recent lines, dated relative to now
+    const logs = join(tmp.path, 'ret', 'oldnet');
+    mkdirSync(logs, { recursive: true });
+    const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+    const now = Date.now();
+    writeFileSync(join(logs, 'irc.oldnet.#old.weechatlog', ), [
+      `${stamp(now - 400 * 86_400_000)}\tzed\tancientword one`,
+      `${stamp(now - 300 * 86_400_000)}\tzed\tancientword two`,
+      `${stamp(now - 100 * 86_400_000)}\tzed\tancientword three`,
+      `${stamp(now - 86_400_000)}\tzed\tfreshword`,
+    ].join('\n') + '\n');
+    expect((await confab(withPass(['import', logs]))).code).toBe(0);
+    const show = await confab(withPass(['retention', 'show']));
+    expect(show.stdout).toMatch(/oldnet \(irc\): keep forever/);
+
+    expect((await confab(withPass(['retention', 'set', 'oldnet', '200']))).code).toBe(0);
+    const dry = json<{ accounts: { due: number; deleted: number }[] }>(await confab(withPass(['retention', 'apply', '--dry-run', '--json'])));
+    expect(dry.accounts).toEqual([expect.objectContaining({ due: 2, deleted: 0 })]);
+
+    expect((await confab(withPass(['retention', 'hold', 'on', '--reason', 'case 17']))).code).toBe(0);
+    const blocked = await confab(withPass(['retention', 'apply']));
+    expect(blocked.code).toBe(7);
+    expect(blocked.stderr).toMatch(/legal hold is on \(case 17\): nothing may be deleted/);
+    expect(json<{ count: number }>(await confab(withPass(['search', 'ancientword', '--json']))).count).toBe(3);
+
+    expect((await confab(withPass(['retention', 'hold', 'off']))).code).toBe(0);
+    const applied = await confab(withPass(['retention', 'apply', '--json']));
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.stdout).accounts).toEqual([expect.objectContaining({ due: 2, deleted: 2 })]);
+    const left = json<{ hits: { body: string }[] }>(await confab(withPass(['search', 'ancientword', '--json'])));
+    expect(left.hits.map((h) => h.body)).toEqual(['ancientword three']);
+    expect(json<{ count: number }>(await confab(withPass(['search', 'freshword', '--json']))).count).toBe(1);
+    // other accounts keep everything (default: forever)
+    expect(json<{ count: number }>(await confab(withPass(['search', 'hello', '--json']))).count).toBe(3);
+
+    const audit = json<{ action: string; count?: number; reason?: string }[]>(await confab(withPass(['retention', 'audit', '--json'])));
+    expect(audit.map((e) => e.action)).toEqual(['set-retention', 'hold-on', 'delete-blocked', 'hold-off', 'delete']);
+    expect(audit[2]).toMatchObject({ count: 2, reason: 'case 17' });
+    expect(audit[4]).toMatchObject({ count: 2 });
+  });
+
+  it('disk full: the import is refused loudly (exit 6) and nothing already stored is lost', async () => {
+    const before = json<{ messages: number }>(await confab(withPass(['stats', '--json']))).messages;
+    const big = join(tmp.path, 'big');
+    mkdirSync(big);
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      lines.push(`${new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString().replace('T', ' ').slice(0, 19)}\tuser${i % 40}\tbulk line ${i} lorem ipsum dolor sit amet ${(i * 7919).toString(36)}`);
+    }
+    writeFileSync(join(big, 'irc.bignet.#big.weechatlog'), lines.join('\n') + '\n');
+    const full = await confab(withPass(['import', big]), { fileSizeKb: 64 });
+    expect(full.code).toBe(6);
+    expect(full.stderr).toMatch(/the disk is full \(or refused the write\): writing was stopped .* nothing already stored was lost/);
+    const after = json<{ messages: number }>(await confab(withPass(['stats', '--json'])));
+    expect(after.messages).toBeGreaterThanOrEqual(before);
+    const check = await confab(withPass(['verify', '--archive']));
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('archive OK');
+    // with space again the same import completes, without doubles
+    const again = await confab(withPass(['import', '--json', big]));
+    expect(again.code).toBe(0);
+    expect(json<{ messages: number }>(await confab(withPass(['stats', '--json']))).messages).toBe(before + 20_000);
+  });
+});
