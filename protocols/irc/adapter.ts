@@ -122,7 +122,8 @@ export class IrcAdapter implements ProtocolAdapter {
     installHandlers(ctx);
 
     const useSasl = !!cfg.password && (cfg.auth === 'sasl' || cfg.auth === 'auto');
-    const nicks = [cfg.nick, ...cfg.altNicks];
+    // the nick, the user's alternatives, then nick_ and nick__ (within NICKLEN)
+    const nicks = [cfg.nick, ...cfg.altNicks, `${cfg.nick.slice(0, 29)}_`, `${cfg.nick.slice(0, 28)}__`];
     let nickIndex = 0;
     let failure: AdapterError | undefined;
     let serverError: string | undefined;
@@ -147,8 +148,8 @@ export class IrcAdapter implements ProtocolAdapter {
         const verb = m?.[1] ?? '';
         if (verb === '433' || verb === '436' || verb === '437') {
           nickIndex++;
-          const next = nicks[nickIndex] ?? (nickIndex <= nicks.length + 1 ? `${cfg.nick.slice(0, ctx.rules.nickLen - 1)}_`.repeat(1) + (nickIndex > nicks.length ? String(nickIndex - nicks.length) : '') : undefined);
-          if (next && nickIndex <= nicks.length + 2) { client.changeNick(next); ctx.selfPrefix.nick = next; return; }
+          const next = nicks[nickIndex];
+          if (next) { client.changeNick(next); ctx.selfPrefix.nick = next; return; }
           failure = new AdapterError({ kind: 'name-in-use', fatal: true, message: `the nickname ${cfg.nick} and its alternatives are in use`, code: verb });
           client.quit();
         } else if (verb === '432') {
@@ -216,7 +217,7 @@ export class IrcAdapter implements ProtocolAdapter {
 
   private afterRegistration(ctx: IrcContext, nickservFallback: boolean): void {
     const cfg = this.config;
-    ctx.selfPrefix.nick = ctx.client.user.nick || ctx.selfPrefix.nick;
+    ctx.selfPrefix.nick = ctx.selfPrefix.nick || ctx.client.user.nick;
     this.emit({ type: 'self', id: ctx.norm(ctx.selfPrefix.nick), nick: ctx.selfPrefix.nick });
     ctx.client.raw(`USERHOST ${ctx.selfPrefix.nick}`);
     if (cfg.password && (cfg.auth === 'nickserv' || (cfg.auth === 'auto' && nickservFallback))) {
