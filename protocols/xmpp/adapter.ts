@@ -85,6 +85,8 @@ interface RoomState {
   waiter?: { resolve(r: RoomInfo): void; reject(e: AdapterError): void; nick: string };
   topic?: string;
   name?: string;
+  /** created by createPrivate: configured there, not as an instant room */
+  configureLater?: boolean;
 }
 
 const netError = (message: string, code = 'network', cause?: unknown) => new AdapterError({ kind: 'network', fatal: false, message, code }, { cause });
@@ -395,7 +397,13 @@ export class XmppAdapter implements ProtocolAdapter {
     if (wantsReceipt(msg) && msg.attrs.type !== 'groupchat' && msg.attrs.type !== 'error' && carbon?.kind !== 'sent' && body !== null && msg.attrs.id && msg.attrs.from && !carbon) {
       void this.client?.send(receiptFor(msg.attrs.from, msg.attrs.id)).catch(() => {});
     }
-    for (const ev of events) this.emit(ev);
+    for (const ev of events) {
+      if (ev.type === 'topic') {
+        const r = this.roomState.get(ev.roomId);
+        if (r) r.topic = ev.topic;
+      }
+      this.emit(ev);
+    }
   }
 
   private onPresence(st: XmlElement): void {
@@ -470,14 +478,25 @@ export class XmppAdapter implements ProtocolAdapter {
       room.joined = true;
       room.nick = m.nick;
       const info: RoomInfo = { id: m.room, nick: m.nick, ...(room.topic ? { topic: room.topic } : {}) };
-      this.emit({ type: 'room-joined', room: info });
-      room.waiter?.resolve(info);
+      const waiter = room.waiter;
       room.waiter = undefined;
-      if (m.codes.has('201')) this.pendingCreated.add(m.room);
+      const joined = () => {
+        this.emit({ type: 'room-joined', room: info });
+        waiter?.resolve(info);
+      };
+      // 201: we created the room and the server keeps it locked until configured. A plain join
+      // accepts the default configuration ("instant room", XEP-0045 §10.1.2); createPrivate configures it itself.
+      if (m.codes.has('201') && !room.configureLater && this.client) {
+        const form = roomConfigSubmit({});
+        form.attrs.to = m.room;
+        this.client.iqCaller.request(form, this.cfg.timeoutMs)
+          .catch((e: unknown) => this.report('protocol', `could not unlock the new room: ${classifyError(e).message}`, 'instant-room'))
+          .finally(joined);
+      } else {
+        joined();
+      }
     }
   }
-
-  private readonly pendingCreated = new Set<string>();
 
   // ---- outgoing ------------------------------------------------------------------------------
 
@@ -565,13 +584,14 @@ export class XmppAdapter implements ProtocolAdapter {
 
   // ---- rooms -------------------------------------------------------------------------------
 
-  private joinRoom(room: string, nick: string, password?: string): Promise<RoomInfo> {
+  private joinRoom(room: string, nick: string, password?: string, configureLater = false): Promise<RoomInfo> {
     const c = this.requireOnline();
     const existing = this.roomState.get(room);
     if (existing?.joined) return Promise.resolve({ id: room, nick: existing.nick, ...(existing.topic ? { topic: existing.topic } : {}) });
     return new Promise<RoomInfo>((resolve, reject) => {
       const state: RoomState = existing ?? { nick, joined: false, occupants: new Map() };
       state.nick = nick;
+      state.configureLater = configureLater;
       if (password) state.password = password;
       const timer = setTimeout(() => { if (state.waiter) { state.waiter = undefined; reject(netError(`no answer from ${room}`, 'timeout')); } }, this.cfg.timeoutMs * 2);
       state.waiter = {
@@ -622,7 +642,7 @@ export class XmppAdapter implements ProtocolAdapter {
       const mucDomain = this.cfg.mucDomain ?? (await this.findMucService());
       if (!mucDomain) throw new AdapterError({ kind: 'protocol', fatal: true, message: 'the server offers no group chat service', code: 'no-muc' });
       const room = `meeting-${randomUUID().slice(0, 8)}@${mucDomain}`;
-      const info = await this.joinRoom(room, this.defaultNick());
+      const info = await this.joinRoom(room, this.defaultNick(), undefined, true);
       const form = roomConfigSubmit({
         'muc#roomconfig_membersonly': '1', 'muc#roomconfig_publicroom': '0', 'muc#roomconfig_persistentroom': '0',
         'muc#roomconfig_whois': 'anyone', 'muc#roomconfig_allowinvites': '1', 'muc#roomconfig_changesubject': '1',
@@ -630,7 +650,6 @@ export class XmppAdapter implements ProtocolAdapter {
       });
       form.attrs.to = room;
       await c.iqCaller.request(form, this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
-      this.pendingCreated.delete(room);
       for (const who of invitees) {
         const jid = this.requireBare(who);
         await c.iqCaller.request(setAffiliation(room, jid, 'member'), this.cfg.timeoutMs).catch((e: unknown) => this.report('protocol', `could not add a member: ${classifyError(e).message}`, 'affiliation'));
@@ -643,6 +662,13 @@ export class XmppAdapter implements ProtocolAdapter {
   /** moderator action: kick an occupant (role none) */
   async kick(roomId: string, nick: string, reason?: string): Promise<void> {
     await this.requireOnline().iqCaller.request(kickOccupant(this.requireBare(roomId), nick, reason), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+  }
+
+  /** owner action: submit room configuration fields (muc#roomconfig_*) */
+  async configureRoom(roomId: string, fields: Record<string, string | string[]>): Promise<void> {
+    const form = roomConfigSubmit(fields);
+    form.attrs.to = this.requireBare(roomId);
+    await this.requireOnline().iqCaller.request(form, this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   /** change our nick in a room; resolves when the room confirms */

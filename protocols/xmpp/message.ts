@@ -6,7 +6,7 @@
  */
 import type { AdapterEvent, IncomingMessage } from '../../core/protocol/types';
 import { chatState } from './chatStates';
-import { bareOf, parseJid } from './jid';
+import { bareOf, normalizeJid, parseJid } from './jid';
 import { NS } from './ns';
 import { receivedId } from './receipts';
 import { delayStamp, originId, trustedStanzaId } from './stanzaId';
@@ -59,7 +59,9 @@ export function parseMessage(msg: XmlElement, ctx: MessageContext): AdapterEvent
   const mucUser = msg.getChild('x', NS.mucUser);
   const invite = mucUser?.getChild('invite');
   if (invite && type !== 'groupchat') {
-    const inviter = bareOf(invite.attrs.from);
+    // in a semi-anonymous room the inviter is named by its occupant JID (room/nick): keep the nick then
+    const inviterBare = bareOf(invite.attrs.from);
+    const inviter = inviterBare === fromBare ? normalizeJid(invite.attrs.from) : inviterBare;
     events.push({ type: 'invite', roomId: fromBare, from: inviter ?? fromBare,
       ...(invite.getChildText('reason') ? { reason: invite.getChildText('reason')! } : {}),
       ...(mucUser?.getChildText('password') ? { password: mucUser.getChildText('password')! } : {}) });
