@@ -28,7 +28,7 @@ import { NotificationBook, notificationContent } from './notifications';
 import { hostPaths } from './paths';
 import { APP_ENTRY, APP_SCHEME, decideNavigation, decidePermission, decideWindowOpen, isAllowedExternalUrl, isAppUrl, isTrustedSender, mimeType, resolveAppRequest, secureWebPreferences, SECURITY_HEADERS, type IpcSenderInfo } from './security';
 import { createSupervisor, type SupervisorState } from './supervisor';
-import { findUriInArgv, parseUri, routeUri, type UriIntent } from './uri';
+import { accountServer, findUriInArgv, joinValues, parseUri, routeUri, type UriIntent } from './uri';
 import { parseWindowState, restoreBounds, type WindowState } from './windowState';
 
 const SEALED_SLOT = 'electron-safeStorage';
@@ -52,6 +52,7 @@ const paths = hostPaths({
   resourcesPath: process.resourcesPath,
   electronVersion: process.versions.electron ?? 'unknown',
   envBinding: process.env.CONFAB_NATIVE_BINDING,
+  envRenderer: process.env.CONFAB_RENDERER_DIR,
   join,
 });
 const dataDir = process.env.CONFAB_DATA ?? join(app.getPath('userData'), 'data');
@@ -338,14 +339,8 @@ async function routeIntent(h: EngineHandle, intent: UriIntent) {
   } else if (intent.action === 'join') {
     const fields = await h.call('accounts.joinFields', { id: accountId });
     if (!fields.ok) return;
-    const room = intent.protocol === 'xmpp' ? intent.room : intent.channel;
-    const secret = intent.protocol === 'xmpp' ? intent.password : intent.key;
-    const values: Record<string, string | number | boolean> = {};
-    const roomField = fields.value.find((f) => /room|channel|jid|address|name/i.test(f.key) && f.type === 'text') ?? fields.value.find((f) => f.type === 'text');
-    const secretField = fields.value.find((f) => f.type === 'password');
-    for (const f of fields.value) if (f.default !== undefined) values[f.key] = f.default;
-    if (roomField) values[roomField.key] = room;
-    if (secret && secretField) values[secretField.key] = secret;
+    const values = joinValues(fields.value, intent);
+    if (!values) return;
     r = await h.call('rooms.join', { accountId, values });
   } else if (intent.action === 'subscribe') {
     r = await h.call('contacts.add', { accountId, address: intent.jid, ...(intent.name ? { name: intent.name } : {}) });
@@ -353,16 +348,6 @@ async function routeIntent(h: EngineHandle, intent: UriIntent) {
     r = await h.call('accounts.reconnect', { id: accountId });
   }
   if (!r.ok) pushEventsToWindow([{ type: 'error', payload: { code: r.error.code, message: r.error.message, accountId } }]);
-}
-
-function accountServer(config: Record<string, unknown>, protocol: string): string {
-  for (const k of ['host', 'server', 'domain']) {
-    const v = config[k];
-    if (typeof v === 'string' && v) return v;
-  }
-  const jid = config.jid ?? config.address ?? config.username;
-  if (protocol === 'xmpp' && typeof jid === 'string' && jid.includes('@')) return jid.slice(jid.lastIndexOf('@') + 1).split('/')[0]!;
-  return '';
 }
 
 // ---- tray ---------------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ export interface PathInputs {
   electronVersion: string;
   /** CONFAB_NATIVE_BINDING from the environment wins (a custom build) */
   envBinding?: string | undefined;
+  /** CONFAB_RENDERER_DIR: another renderer build (development and tests only; ignored when packaged) */
+  envRenderer?: string | undefined;
   join: (...p: string[]) => string;
 }
 
@@ -46,7 +48,7 @@ export function hostPaths(i: PathInputs): HostPaths {
   return {
     preload: i.join(dist, 'electron', 'preload.cjs'),
     engineEntry: i.join(dist, 'electron', 'engine.mjs'),
-    rendererRoot: i.join(dist, 'renderer'),
+    rendererRoot: !i.isPackaged && i.envRenderer ? i.envRenderer : i.join(dist, 'renderer'),
     nativeBinding,
     icon: i.isPackaged ? i.join(i.resourcesPath, 'icons', 'confab.png') : i.join(i.appPath, 'build', 'icons', 'confab.png'),
   };

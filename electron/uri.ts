@@ -166,3 +166,40 @@ export function routeUri(intent: UriIntent, accounts: readonly RoutableAccount[]
   }
   return pick ? { kind: 'account', accountId: pick.id, intent } : { kind: 'needs-account', intent };
 }
+
+/** The server an account lives on, from its config: the JID's domain (XMPP), the server host (IRC). */
+export function accountServer(config: Record<string, unknown>, protocol: string): string {
+  if (protocol === 'xmpp') {
+    const jid = config.jid;
+    if (typeof jid === 'string' && jid.includes('@')) return jid.slice(jid.lastIndexOf('@') + 1).split('/')[0]!.toLowerCase();
+  }
+  for (const k of ['server', 'host', 'domain']) {
+    const v = config[k];
+    if (typeof v === 'string' && v) return v.toLowerCase();
+  }
+  return '';
+}
+
+export interface JoinField {
+  key: string;
+  type: 'text' | 'password' | 'number' | 'boolean' | 'select';
+  default?: string | number | boolean | undefined;
+}
+
+/**
+ * The values of the protocol's join form (descriptor `joinFields`) for a link: the room/channel goes
+ * into the room field, a password/key into the password field, everything else keeps its default.
+ */
+export function joinValues(fields: readonly JoinField[], intent: UriIntent): Record<string, string | number | boolean> | null {
+  if (intent.action !== 'join') return null;
+  const room = intent.protocol === 'xmpp' ? intent.room : intent.channel;
+  const secret = intent.protocol === 'xmpp' ? intent.password : intent.key;
+  const roomField = fields.find((f) => f.type === 'text' && /room|channel|jid|address/i.test(f.key)) ?? fields.find((f) => f.type === 'text');
+  if (!roomField) return null;
+  const values: Record<string, string | number | boolean> = {};
+  for (const f of fields) if (f.default !== undefined) values[f.key] = f.default;
+  values[roomField.key] = room;
+  const secretField = fields.find((f) => f.type === 'password');
+  if (secret && secretField) values[secretField.key] = secret;
+  return values;
+}

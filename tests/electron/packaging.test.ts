@@ -51,6 +51,9 @@ describe('electron-builder configuration', () => {
     expect(dev.preload).toBe('/src/confab/dist/electron/preload.cjs');
     const custom = hostPaths({ isPackaged: true, appPath: '/a', resourcesPath: '/r', electronVersion: '45.5.0', envBinding: '/custom/addon.node', join: (...s) => s.join('/') });
     expect(custom.nativeBinding).toBe('/custom/addon.node');
+    // a renderer override is for development only
+    expect(hostPaths({ isPackaged: true, appPath: '/a', resourcesPath: '/r', electronVersion: '1', envRenderer: '/tmp/evil', join: (...s) => s.join('/') }).rendererRoot).toBe('/a/dist/renderer');
+    expect(hostPaths({ isPackaged: false, appPath: '/a', resourcesPath: '/r', electronVersion: '1', envRenderer: '/tmp/r', join: (...s) => s.join('/') }).rendererRoot).toBe('/tmp/r');
   });
 
   it('packages only the bundles, not the sources', () => {

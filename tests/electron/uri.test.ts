@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUriInArgv, parseUri, routeUri, type RoutableAccount } from '../../electron/uri';
+import { accountServer, findUriInArgv, joinValues, parseUri, routeUri, type RoutableAccount } from '../../electron/uri';
 
 describe('xmpp: links (RFC 5122)', () => {
   it('opens a chat', () => {
@@ -80,5 +80,29 @@ describe('routing a link to an account', () => {
   });
   it('asks for an account when there is none of that protocol', () => {
     expect(routeUri(parseUri('xmpp:alice@example.org')!, accounts.filter((a) => a.protocol === 'irc'))).toMatchObject({ kind: 'needs-account' });
+  });
+});
+
+describe('join form values and account servers', () => {
+  const xmppFields = [
+    { key: 'room', type: 'text' as const },
+    { key: 'nick', type: 'text' as const },
+    { key: 'password', type: 'password' as const },
+    { key: 'bookmark', type: 'boolean' as const, default: false },
+  ];
+  const ircFields = [
+    { key: 'channel', type: 'text' as const },
+    { key: 'key', type: 'password' as const },
+  ];
+  it('fills the protocol join form from a link', () => {
+    expect(joinValues(xmppFields, parseUri('xmpp:team@conference.example.org?join;password=pw')!)).toEqual({ room: 'team@conference.example.org', password: 'pw', bookmark: false });
+    expect(joinValues(ircFields, parseUri('ircs://irc.libera.chat/#confab')!)).toEqual({ channel: '#confab' });
+    expect(joinValues(ircFields, parseUri('irc://irc.example.net/secret?key=k1')!)).toEqual({ channel: '#secret', key: 'k1' });
+    expect(joinValues(xmppFields, parseUri('xmpp:alice@example.org')!)).toBeNull();
+  });
+  it('reads the server of an account', () => {
+    expect(accountServer({ jid: 'Me@Example.org/desk', server: '127.0.0.1' }, 'xmpp')).toBe('example.org');
+    expect(accountServer({ server: 'IRC.Libera.Chat', nick: 'me' }, 'irc')).toBe('irc.libera.chat');
+    expect(accountServer({}, 'irc')).toBe('');
   });
 });
