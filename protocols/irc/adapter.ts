@@ -358,7 +358,7 @@ export class IrcAdapter implements ProtocolAdapter {
       const nicks = [...this.watched.values()].map((w) => w.nick);
       for (let i = 0; i < nicks.length; i += 20) ctx.send(`MONITOR + ${nicks.slice(i, i + 20).join(',')}`);
     } else {
-      this.isonTimer = setInterval(() => this.pollIson(), 30_000);
+      this.isonTimer = setInterval(() => this.pollIson(), this.config.isonIntervalMs);
       this.isonTimer.unref?.();
       this.pollIson();
     }

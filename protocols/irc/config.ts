@@ -54,6 +54,8 @@ export interface IrcConfig {
   proxy?: { type: 'socks5' | 'http'; host: string; port: number; user?: string; password?: string };
   sendBurst: number;
   sendIntervalMs: number;
+  /** ISON polling period where the server has no MONITOR (not in the form; tests shorten it) */
+  isonIntervalMs: number;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -112,6 +114,7 @@ export function parseConfig(c: ConfigValues): IrcConfig {
     auth: (str(c.auth) as IrcConfig['auth']) ?? 'auto',
     sendBurst: num(c.sendBurst) ?? 5,
     sendIntervalMs: num(c.sendIntervalMs) ?? 1000,
+    isonIntervalMs: Math.max(200, num(c.isonIntervalMs) ?? 30_000),
   };
   const opt = { password: str(c.password), account: str(c.account), serverPassword: str(c.serverPassword), caPem: str(c.caPem), pinSha256: str(c.pinSha256) };
   for (const [k, v] of Object.entries(opt)) if (v !== undefined) (cfg as unknown as Record<string, unknown>)[k] = v;

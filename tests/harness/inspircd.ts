@@ -70,7 +70,7 @@ ${wantServices ? `<bind address="${LOOPBACK}" port="${linkPort}" type="servers">
 <pid file="${join(dir.path, 'inspircd.pid')}">
 <files motd="${join(dir.path, 'motd')}">
 <channels users="100" opers="100">
-<options prefixquit="Quit: " syntaxhints="no" announcets="yes" hostintopic="yes" pingwarning="15" splitwhois="no" defaultmodes="nt">
+<options prefixquit="Quit: " syntaxhints="no" announcets="yes" hostintopic="yes" pingwarning="15" splitwhois="no" defaultmodes="not">
 <security hideserver="" userstats="Pu" customversion="" flatlinks="no" hidesplits="no" hideulines="no" hidebans="no" maxtargets="20" announceinvites="dynamic">
 <performance quietbursts="yes" softlimit="1024" somaxconn="128" netbuffersize="10240" clonesonconnect="no">
 <whowas groupsize="10" maxgroups="1000" maxkeep="3d">
