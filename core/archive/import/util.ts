@@ -73,11 +73,15 @@ export class Collector {
   }
 
   add(m: Omit<ImportedMessage, 'sourceId' | 'format' | 'path'>): ImportedMessage {
-    const key = [m.protocol, m.account, m.conversation.kind, m.conversation.address, m.time, m.sender, m.kind, m.body].join('\u0000');
-    const n = this.seen.get(key) ?? 0;
-    this.seen.set(key, n + 1);
-    const sourceId = 'import:' + createHash('sha256').update(key + '\u0000' + n).digest('hex').slice(0, 32);
-    const msg: ImportedMessage = { ...m, format: this.format, path: this.path, sourceId };
+    const key = `${m.protocol}\u0000${m.account}\u0000${m.conversation.kind}\u0000${m.conversation.address}\u0000${m.time}\u0000${m.sender}\u0000${m.kind}\u0000${m.body}`;
+    const digest = createHash('sha256').update(key).digest('hex');
+    const n = this.seen.get(digest) ?? 0;
+    this.seen.set(digest, n + 1);
+    const id = n === 0 ? digest : createHash('sha256').update(`${digest}\u0000${n}`).digest('hex');
+    const msg: ImportedMessage = {
+      format: this.format, path: this.path, line: m.line, protocol: m.protocol, account: m.account, conversation: m.conversation,
+      sender: m.sender, body: m.body, kind: m.kind, direction: m.direction, time: m.time, sourceId: 'import:' + id.slice(0, 32),
+    };
     this.messages.push(msg);
     return msg;
   }
