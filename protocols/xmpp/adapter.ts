@@ -381,7 +381,10 @@ export class XmppAdapter implements ProtocolAdapter {
       const r = parseMamResult(st, mamResult.attrs.queryid!, q.archive);
       if (r === 'forged' || r === null) return this.report('protocol', 'forged archive result rejected', 'forged-mam');
       const events = parseMessage(r.message, { ownBare: this.ownBare, now: this.deps.now(), roomNick: (room) => this.roomState.get(room)?.nick, mam: { id: r.id, ...(r.stamp !== undefined ? { stamp: r.stamp } : {}), archive: q.archive } });
-      for (const ev of events) if (ev.type === 'message') q.messages.push(ev.message);
+      for (const ev of events) {
+        if (ev.type === 'message') q.messages.push(ev.message);
+        else if (ev.type === 'receipt') this.emit(ev);
+      }
       return;
     }
     let msg = st;
@@ -723,35 +726,64 @@ export class XmppAdapter implements ProtocolAdapter {
   readonly receipts = {
     markRead: async (conv: ConversationRef, serverId: string) => {
       const to = this.requireBare(conv.id);
-      await this.requireOnline().send(xml('message', { to, type: conv.kind === 'room' ? 'groupchat' : 'chat' }, xml('displayed', { xmlns: 'urn:xmpp:chat-markers:0', id: serverId }), xml('store', { xmlns: NS.hints })));
+      await this.requireOnline().send(xml('message', { to, type: conv.kind === 'room' ? 'groupchat' : 'chat' }, xml('displayed', { xmlns: 'urn:xmpp:chat-markers:0', id: serverId })));
     },
   };
 
   // ---- history (XEP-0313) --------------------------------------------------------------------
 
   readonly history = {
+    /**
+     * One page of up to `limit` messages. Archives also hold receipts and markers (Prosody stores
+     * them), so several MAM pages may be read to fill one; receipts found on the way are emitted
+     * as 'receipt' events (catch-up). `first`/`last` are the archive ids bounding what was read.
+     */
     fetchHistory: async (conv: ConversationRef | null, opts: { before?: string; after?: string; limit: number }): Promise<HistoryPage> => {
-      const c = this.requireOnline();
-      const archive = conv?.kind === 'room' ? this.requireBare(conv.id) : this.ownBare;
-      const queryId = randomUUID();
-      const q = { archive, messages: [] as IncomingMessage[] };
-      this.mamQueries.set(queryId, q);
-      try {
-        const iq = buildMamQuery({
-          queryId, max: Math.max(1, Math.min(opts.limit, 250)),
-          ...(conv?.kind === 'room' ? { archive } : {}),
-          ...(conv?.kind === 'direct' ? { with: this.requireBare(conv.id) } : {}),
-          ...(opts.before !== undefined ? { before: opts.before } : {}),
-          ...(opts.after !== undefined ? { after: opts.after } : {}),
-        });
-        const res = await c.iqCaller.request(iq, this.cfg.timeoutMs * 3).catch((e: unknown) => { throw classifyError(e); });
-        const fin = parseMamFin(res);
-        return { messages: q.messages, complete: fin.complete, ...(fin.first ? { first: fin.first } : {}), ...(fin.last ? { last: fin.last } : {}) };
-      } finally {
-        this.mamQueries.delete(queryId);
+      const limit = Math.max(1, Math.min(opts.limit, 250));
+      const forward = opts.after !== undefined;
+      let cursor = forward ? opts.after : opts.before;
+      let messages: IncomingMessage[] = [];
+      let first: string | undefined, last: string | undefined, complete = false;
+      for (let round = 0; round < 10 && messages.length < limit; round++) {
+        const page = await this.mamPage(conv, forward ? { after: cursor! } : cursor !== undefined ? { before: cursor } : {}, limit - messages.length);
+        if (forward) {
+          messages = messages.concat(page.messages);
+          first ??= page.first;
+          last = page.last ?? last;
+          cursor = page.last;
+        } else {
+          messages = page.messages.concat(messages);
+          last ??= page.last;
+          first = page.first ?? first;
+          cursor = page.first;
+        }
+        complete = page.complete;
+        if (complete || cursor === undefined) break;
       }
+      return { messages, complete, ...(first ? { first } : {}), ...(last ? { last } : {}) };
     },
   };
+
+  private async mamPage(conv: ConversationRef | null, dir: { before?: string; after?: string }, max: number): Promise<HistoryPage> {
+    const c = this.requireOnline();
+    const archive = conv?.kind === 'room' ? this.requireBare(conv.id) : this.ownBare;
+    const queryId = randomUUID();
+    const q = { archive, messages: [] as IncomingMessage[] };
+    this.mamQueries.set(queryId, q);
+    try {
+      const iq = buildMamQuery({
+        queryId, max,
+        ...(conv?.kind === 'room' ? { archive } : {}),
+        ...(conv?.kind === 'direct' ? { with: this.requireBare(conv.id) } : {}),
+        ...dir,
+      });
+      const res = await c.iqCaller.request(iq, this.cfg.timeoutMs * 3).catch((e: unknown) => { throw classifyError(e); });
+      const fin = parseMamFin(res);
+      return { messages: q.messages, complete: fin.complete, ...(fin.first ? { first: fin.first } : {}), ...(fin.last ? { last: fin.last } : {}) };
+    } finally {
+      this.mamQueries.delete(queryId);
+    }
+  }
 
   // ---- files (XEP-0363) ----------------------------------------------------------------------
 

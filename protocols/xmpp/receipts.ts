@@ -8,5 +8,6 @@ export const wantsReceipt = (msg: XmlElement) => !!msg.getChild('request', NS.re
 export const receivedId = (msg: XmlElement): string | undefined => msg.getChild('received', NS.receipts)?.attrs.id || undefined;
 
 export function receiptFor(to: string, id: string): XmlElement {
-  return xml('message', { to, id: `rcpt-${id}` }, xml('received', { xmlns: NS.receipts, id }), xml('store', { xmlns: NS.hints }));
+  // no <store/> hint: receipts would otherwise fill the archive pages (XEP-0313) of both sides
+  return xml('message', { to, id: `rcpt-${id}` }, xml('received', { xmlns: NS.receipts, id }));
 }
