@@ -34,8 +34,10 @@ export class AccountRuntime {
   /** when the connection was last lost (for gap records) */
   lostAt: number | null = null;
   everOnline = false;
-  /** messages handed to the wire and not yet confirmed, with how many times they were */
-  readonly inflight = new Map<string, number>();
+  /** clientIds handed to the wire on this connection and not yet confirmed */
+  readonly sending = new Set<string>();
+  /** clientId → how many connections dropped while it was on the wire */
+  readonly drops = new Map<string, number>();
   readonly reconnector: Reconnector;
   private abort: AbortController | null = null;
   private unsubscribe: (() => void) | null = null;

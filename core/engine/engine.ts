@@ -210,13 +210,16 @@ export class Engine {
   private onLost(rt: AccountRuntime) {
     // messages on the wire when the link dropped: counted, so a message that kills the connection
     // every time (too large for the server) fails instead of looping
-    for (const [clientId, n] of rt.inflight) {
+    for (const clientId of rt.sending) {
+      const n = (rt.drops.get(clientId) ?? 0) + 1;
+      rt.drops.set(clientId, n);
       if (n >= MAX_SEND_ATTEMPTS) {
         const m = this.store.findByClientId(rt.account.id, clientId);
         if (m && (m.state === 'queued' || m.state === 'unconfirmed')) this.setMessageState(m, 'failed', undefined, 'the server closed the connection every time this message was sent');
-        rt.inflight.delete(clientId);
+        rt.drops.delete(clientId);
       }
     }
+    rt.sending.clear();
     this.emitPeopleOf(rt);
   }
 
@@ -292,7 +295,8 @@ export class Engine {
         this.flushIngest();
         const m = this.store.findByClientId(rt.account.id, e.clientId);
         if (!m) break;
-        rt.inflight.delete(e.clientId);
+        rt.sending.delete(e.clientId);
+        rt.drops.delete(e.clientId);
         this.setMessageState(m, e.status, e.serverId, e.error?.message);
         break;
       }
@@ -465,7 +469,8 @@ export class Engine {
         if (m.direction === 'out' && m.clientId) {
           const own = store.getMessage(r.id);
           if (own && (own.state === 'queued' || own.state === 'unconfirmed')) {
-            rt.inflight.delete(m.clientId);
+            rt.sending.delete(m.clientId);
+            rt.drops.delete(m.clientId);
             this.setMessageState(own, 'sent', m.serverId);
           }
         }
@@ -605,20 +610,21 @@ export class Engine {
       this.setMessageState(m, 'failed', undefined, `too long for this network (${utf8Bytes(m.body)} of at most ${adapter.caps.maxMessageBytes} bytes)`);
       return;
     }
-    const attempts = (rt.inflight.get(m.clientId) ?? 0) + 1;
-    rt.inflight.set(m.clientId, attempts);
+    // already on the wire on this connection (a send racing the outbox flush after connect)
+    if (rt.sending.has(m.clientId)) return;
+    rt.sending.add(m.clientId);
     try {
       await adapter.send({ kind: conv.kind, id: conv.address }, { body: m.body, clientId: m.clientId, kind: m.kind === 'system' ? 'chat' : m.kind });
     } catch (err) {
       const info = toErrorInfo(err);
-      rt.inflight.delete(m.clientId);
+      rt.sending.delete(m.clientId);
       // a network error leaves it queued (re-sent after reconnect); anything else is final
       if (info.kind !== 'network' || info.fatal) this.setMessageState(this.store.getMessage(m.id) ?? m, 'failed', undefined, info.message);
       return;
     }
     if (!adapter.caps.serverAck) {
       // nothing will confirm it (IRC without echo-message)
-      rt.inflight.delete(m.clientId);
+      rt.sending.delete(m.clientId);
       const cur = this.store.getMessage(m.id);
       if (cur && cur.state === 'queued') this.setMessageState(cur, 'unconfirmed');
     }
@@ -766,7 +772,10 @@ export class Engine {
   private members(rt: AccountRuntime, roomId: string): MemberDTO[] {
     const r = rt.rooms.get(roomId);
     if (!r) return [];
-    return [...r.occupants.values()].map((o) => ({
+    const list = [...r.occupants.values()];
+    // the list includes us (adapters may leave the own occupant out)
+    if (rt.online && !r.occupants.has(r.info.nick)) list.unshift({ nick: r.info.nick, ...(rt.self ? { id: rt.self.split('/')[0]! } : {}) });
+    return list.map((o) => ({
       nick: o.nick,
       ...(o.id ? { address: o.id } : {}),
       ...(o.role ? { role: o.role } : {}),
@@ -1262,7 +1271,10 @@ export class Engine {
         if (m.state !== 'failed' && m.state !== 'unconfirmed' && m.state !== 'queued') throw new ContractError('invalid', 'the message was already sent');
         const c = this.store.getConversation(m.conversationId)!;
         const rt = this.rt(String(m.accountId));
-        if (m.clientId) rt.inflight.delete(m.clientId);
+        if (m.clientId) {
+          rt.sending.delete(m.clientId);
+          rt.drops.delete(m.clientId);
+        }
         this.store.setState(m.id, 'queued');
         const fresh = this.store.getMessage(m.id)!;
         this.emit({ type: 'messages.updated', payload: { id: messageId, conversationId: String(c.id), state: rt.online ? 'sending' : 'queued' } });
