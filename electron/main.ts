@@ -13,10 +13,10 @@
  * Everything with a decision in it lives in a small pure module beside this one, unit-tested in
  * tests/electron/ without an Electron binary. This file only wires Electron to them.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, type IpcMainEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, type IpcMainEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AnyEvent } from '../contract/events';
 import type { Frame } from '../contract/wire';
 import { createBridge } from './bridge';
@@ -26,7 +26,7 @@ import { startUtilityEngine, type EngineHandle } from './engineProcess';
 import { decideKeySealing, type LinuxBackend, type SealingDecision } from './keySealing';
 import { NotificationBook, notificationContent } from './notifications';
 import { hostPaths } from './paths';
-import { APP_ENTRY, APP_SCHEME, decideNavigation, decidePermission, decideWindowOpen, isAllowedExternalUrl, isAppUrl, isTrustedSender, mimeType, resolveAppRequest, secureWebPreferences, SECURITY_HEADERS, type IpcSenderInfo } from './security';
+import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, decideNavigation, decidePermission, decideWindowOpen, isAllowedExternalUrl, isAppUrl, isTrustedSender, mimeType, resolveAppRequest, secureWebPreferences, SECURITY_HEADERS, type IpcSenderInfo } from './security';
 import { createSupervisor, type SupervisorState } from './supervisor';
 import { accountServer, findUriInArgv, joinValues, parseUri, routeUri, type UriIntent } from './uri';
 import { parseWindowState, restoreBounds, type WindowState } from './windowState';
@@ -133,13 +133,17 @@ async function onEngineUp(h: EngineHandle) {
   sendToWindow(CHANNELS.connection, true);
   const status = await h.call('archive.status', {});
   if (status.ok) await onArchiveStatus(status.value.state, status.value.slots);
-  const convs = await h.call('conversations.list', {});
-  if (convs.ok) {
-    unread.clear();
-    for (const c of convs.value) unread.set(c.id, c.unread);
-  }
+  await refreshUnread(h);
   const st = await h.call('status.get', {});
   if (st.ok) dndEnd = st.value.dnd ? (st.value.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
+  updateTray();
+}
+
+async function refreshUnread(h: EngineHandle) {
+  const convs = await h.call('conversations.list', {});
+  if (!convs.ok) return;
+  unread.clear();
+  for (const c of convs.value) unread.set(c.id, c.unread);
   updateTray();
 }
 
@@ -212,7 +216,10 @@ async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked', slots: Arr
   if (state === 'unlocked') {
     const first = !archiveUnlocked;
     archiveUnlocked = true;
-    if (first) void flushPendingUri();
+    if (first) {
+      void refreshUnread(h);
+      void flushPendingUri();
+    }
     if (d.mode === 'safeStorage' && !sealed) {
       // seal the key for the next start; the passphrase slot stays as the way back in
       const k = await h.call('archive.exportKey', {});
@@ -462,7 +469,10 @@ function createWindow() {
   w.on('focus', () => w.flashFrame(false));
   w.webContents.on('did-finish-load', () => {
     sendToWindow(CHANNELS.connection, !!engine);
-    if (sealing?.mode === 'passphrase' && !archiveUnlocked) pushEventsToWindow([{ type: 'error', payload: { code: 'unsupported', message: sealing.message } }]);
+    if (sealing?.mode === 'passphrase' && !archiveUnlocked) {
+      sealingNoticeSent = true;
+      pushEventsToWindow([{ type: 'error', payload: { code: 'unsupported', message: sealing.message } }]);
+    }
   });
   w.on('closed', () => {
     trusted.delete(w.webContents.id);
@@ -506,21 +516,23 @@ void app.whenReady().then(async () => {
   ses.setDisplayMediaRequestHandler((_req, callback) => callback({}));
   // no remote content: the window loads only app:// (and devtools in development)
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = isAppUrl(details.url) || details.url.startsWith('devtools://') || (details.url.startsWith('data:') && details.resourceType === 'image');
+    const u = details.url;
+    const ok = isAppUrl(u) || u.startsWith(`blob:${APP_ORIGIN}/`) || u.startsWith('devtools://') || (u.startsWith('data:') && details.resourceType === 'image');
     callback({ cancel: !ok });
   });
   protocol.handle(APP_SCHEME, async (req) => {
     const file = resolveAppRequest(req.url, paths.rendererRoot, join, sep);
     if (!file || req.method !== 'GET') return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
     try {
-      const res = await net.fetch(pathToFileURL(file).href);
-      const body = await res.arrayBuffer();
-      return new Response(body, { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': mimeType(file) } });
+      // node:fs in the main process reads inside app.asar as well
+      const body = await readFile(file);
+      return new Response(new Uint8Array(body), { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': mimeType(file) } });
     } catch {
       return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
     }
   });
-  Menu.setApplicationMenu(null);
+  // macOS needs an Edit menu for copy/paste shortcuts; elsewhere the window has no menu bar
+  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null);
   if (app.isPackaged) for (const scheme of ['xmpp', 'irc', 'ircs']) app.setAsDefaultProtocolClient(scheme);
 
   await decideSealing();
