@@ -19,7 +19,7 @@ describe('on InspIRCd', () => {
   beforeAll(async () => {
     s = await startInspircd();
     const base = { server: s.host, port: s.port, tls: false };
-    [alice, bob] = (await Promise.all([online({ ...base, nick: nick('alice') }), online({ ...base, nick: nick('bob') })])).map(track);
+    [alice, bob] = await Promise.all([online({ ...base, nick: nick('alice') }).then(track), online({ ...base, nick: nick('bob') }).then(track)]);
     await alice.adapter.rooms!.join({ channel: chan });
     await bob.adapter.rooms!.join({ channel: chan });
   });
