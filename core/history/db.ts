@@ -57,7 +57,7 @@ export function connect(path: string, key: Buffer, opts: ConnectOptions): DB {
     db.pragma(`key = "x'${key.toString('hex')}'"`);
     // SQLite's temporary files (sorts, temp b-trees) are NOT encrypted: keep them in memory.
     db.pragma('temp_store = MEMORY');
-    db.function(SPLIT_FN, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? cjkSplit(s) : s));
+    registerFunctions(db);
     // reads page 1 and the schema; this is where a damaged file is noticed (no history is scanned)
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (err) {
@@ -66,6 +66,11 @@ export function connect(path: string, key: Buffer, opts: ConnectOptions): DB {
     throw err;
   }
   return db;
+}
+
+/** SQL functions the triggers call: every connection registers them */
+export function registerFunctions(db: DB): void {
+  db.function(SPLIT_FN, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? cjkSplit(s) : s));
 }
 
 /** writer connections: WAL, NORMAL sync (see top), bigger page cache, foreign keys for the small tables */

@@ -150,6 +150,8 @@ export interface StoreParts {
   lock: WriterLock | null;
   version: number;
   slotsName: string;
+  /** default: read-only when no writer lock is held */
+  readOnly?: boolean;
 }
 
 export class SqliteHistoryStore implements HistoryStore {
@@ -172,7 +174,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.slotsFile = p.slotsFile;
     this.slotsName = p.slotsName;
     this.lock = p.lock;
-    this.readOnly = p.lock === null;
+    this.readOnly = p.readOnly ?? p.lock === null;
     this.version = p.version;
   }
 

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createArchive } from '../../core/history/index';
+import type { SqliteHistoryStore } from '../../core/history/store';
+import type { MessageInput } from '../../core/history/types';
+import { tempDir } from '../harness/util';
+
+/** scrypt at 2^10 keeps tests quick; production slots use 2^17 (stored per slot) */
+export const FAST_KDF = { N: 1024 };
+export const PASS = 'correct horse battery staple';
+
+export function newStore(prefix = 'history'): { store: SqliteHistoryStore; dir: string; remove(): void } {
+  const t = tempDir(prefix);
+  const dir = join(t.path, 'archive');
+  const store = createArchive(dir, { passphrase: PASS, kdf: FAST_KDF }) as SqliteHistoryStore;
+  return { store, dir, remove: () => { try { store.close(); } catch { /* closed */ } t.remove(); } };
+}
+
+/** sha256 of every file in a folder (name → hash) */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).sort()) {
+    const p = join(dir, f);
+    if (statSync(p).isFile()) out[f] = createHash('sha256').update(readFileSync(p)).digest('hex');
+  }
+  return out;
+}
+
+/** true when any file in the folder contains the text (utf8 or utf16le) */
+export function filesContain(dir: string, text: string): string[] {
+  const hits: string[] = [];
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (!statSync(p).isFile()) continue;
+    const b = readFileSync(p);
+    if (b.includes(Buffer.from(text, 'utf8')) || b.includes(Buffer.from(text, 'utf16le'))) hits.push(f);
+  }
+  return hits;
+}
+
+let seq = 0;
+export function msg(accountId: number, conversationId: number, body: string, extra: Partial<MessageInput> = {}): MessageInput {
+  seq++;
+  return { accountId, conversationId, sender: 'bob@example.org', body, direction: 'in', serverTime: Date.UTC(2024, 4, 1, 12) + seq * 1000, ...extra };
+}
