@@ -104,7 +104,7 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
 }
 
 /** no single stanza may grow beyond this many bytes of input; the stream is closed instead */
-export const MAX_INCOMING_STANZA_BYTES = 8 * 1024 * 1024;
+export const MAX_INCOMING_STANZA_BYTES = 4 * 1024 * 1024;
 
 /**
  * The stanza guard, in front of every middleware: a stanza whose `from` is not a valid JID is
