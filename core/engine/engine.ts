@@ -191,9 +191,10 @@ export class Engine {
     } catch (err) {
       this.opts.log.warn('setPresence failed', { account: rt.id, err: toErrorInfo(err).message });
     }
-    // re-join rooms
+    // join the saved rooms on the first connection of this adapter; on later reconnects the
+    // adapter itself rejoins the rooms it was in (both adapters do, with keys/nicks)
     const rooms = this.setting<{ roomId: string; values: ConfigValues }[]>(K.rooms(rt.id), []);
-    if (adapter.rooms) {
+    if (adapter.rooms && !resumed) {
       for (const r of rooms) {
         try {
           const info = await adapter.rooms.join(r.values);
@@ -228,34 +229,28 @@ export class Engine {
   private async catchUp(rt: AccountRuntime, resumed: boolean) {
     const adapter = rt.adapter;
     if (!adapter) return;
-    const now = this.now();
-    if (!adapter.history) {
-      // nothing can fill the time we were away: say so where it matters
-      if (resumed && rt.lostAt !== null) {
-        const from = rt.lostAt;
-        for (const r of rt.rooms.values()) {
-          const conv = this.store.findConversation(rt.account.id, 'room', r.info.id);
-          if (conv) this.gap(rt, conv.id, from, now, 'the server keeps no history; messages sent while offline are missing');
-        }
-        this.gap(rt, null, from, now, 'the server keeps no history; messages sent while offline are missing');
-      }
-      return;
-    }
+    const lostAt = resumed ? rt.lostAt : null;
+    const noHistory = 'the server keeps no history; messages sent while offline are missing';
+    // direct messages: the account's archive from the last id we saw
     const cursor = this.store.getSetting<{ lastId: string; time: number }>(K.catchup(rt.id));
-    const direct = await this.catchUpOne(rt, null, cursor?.lastId, cursor?.time);
-    if (direct) this.store.setSetting(K.catchup(rt.id), direct);
+    if (adapter.history && cursor) {
+      const r = await this.catchUpOne(rt, null, cursor.lastId, cursor.time);
+      if (r) this.store.setSetting(K.catchup(rt.id), r);
+    } else if (lostAt !== null) this.gap(rt, null, lostAt, this.now(), noHistory);
+    // rooms: each room's archive from its last id
     for (const r of rt.rooms.values()) {
       const conv = this.store.findConversation(rt.account.id, 'room', r.info.id);
       if (!conv) continue;
       const last = this.store.lastServerId(rt.account.id, conv.id);
-      if (last) await this.catchUpOne(rt, { kind: 'room', id: r.info.id }, last, this.store.lastMessageTime(rt.account.id, conv.id) ?? undefined, conv.id);
+      if (adapter.history && last) await this.catchUpOne(rt, { kind: 'room', id: r.info.id }, last, this.store.lastMessageTime(rt.account.id, conv.id) ?? undefined, conv.id);
+      else if (lostAt !== null) this.gap(rt, conv.id, lostAt, this.now(), noHistory);
     }
   }
 
-  /** pages forward from `after`; returns the new cursor. No cursor: starts from now (nothing to fill). */
-  private async catchUpOne(rt: AccountRuntime, conv: ConversationRef | null, after: string | undefined, afterTime: number | undefined, convId?: number): Promise<{ lastId: string; time: number } | null> {
+  /** pages forward from `after`; returns the new cursor; a failure is recorded as a gap */
+  private async catchUpOne(rt: AccountRuntime, conv: ConversationRef | null, after: string, afterTime: number | undefined, convId?: number): Promise<{ lastId: string; time: number } | null> {
     const h = rt.adapter?.history;
-    if (!h || !after) return null;
+    if (!h) return null;
     let cursor = after;
     let time = afterTime ?? this.now();
     for (let page = 0; page < CATCHUP_MAX_PAGES; page++) {
@@ -263,7 +258,7 @@ export class Engine {
       try {
         res = await h.fetchHistory(conv, { after: cursor, limit: CATCHUP_PAGE });
       } catch (err) {
-        this.gap(rt, convId ?? null, time, this.now(), `catch-up failed: ${toErrorInfo(err).message}`);
+        this.gap(rt, convId ?? null, time, this.now(), `the server could not fill the history: ${toErrorInfo(err).message}`);
         return { lastId: cursor, time };
       }
       if (res.messages.length) {
