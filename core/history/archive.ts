@@ -87,7 +87,7 @@ export function openArchive(dir: string, unlock: Unlock, opts: OpenOptions = {})
   let lock: WriterLock | null = null;
   let db: DB | null = null;
   try {
-    if (!readOnly) lock = acquireWriterLock(join(dir, LOCK_FILE), opts.nativeBinding);
+    // read-only checks first (damage, schema version): a refused archive is left exactly as it was
     db = connect(dbPath, key, { readOnly, create: false, nativeBinding: opts.nativeBinding });
     const found = userVersion(db);
     if (found > LATEST_VERSION) throw new NewerVersionError(found, LATEST_VERSION);
@@ -96,6 +96,7 @@ export function openArchive(dir: string, unlock: Unlock, opts: OpenOptions = {})
       if (found < LATEST_VERSION) throw new HistoryError('the archive needs an upgrade: open it once in Confab (not read-only) first');
       tuneReader(db);
     } else {
+      lock = acquireWriterLock(join(dir, LOCK_FILE), opts.nativeBinding);
       tuneWriter(db);
       version = migrate(db);
     }
