@@ -176,6 +176,7 @@ Component ${lua(mucDomain)} "muc"
   max_history_messages = 50
 
 Component ${lua(uploadDomain)} "http_file_share"
+  http_host = "127.0.0.1"
   http_file_share_size_limit = 10485760
   http_file_share_expires_after = 3600
 
