@@ -820,7 +820,7 @@ export class SqliteHistoryStore implements HistoryStore {
           JSON.stringify(this.matchContacts(v)),
         ).map((r) => lower(r.address));
         ors.push(
-          "lower(m.sender) = ? OR lower(m.sender) LIKE ? ESCAPE '\\' OR lower(m.sender) LIKE ? ESCAPE '\\' OR lower(coalesce(m.sender_name, '')) = ? OR lower(m.sender) IN (SELECT value FROM json_each(?))",
+          "lower(m.sender) = ? OR lower(m.sender) LIKE ? ESCAPE '\\' OR lower(m.sender) LIKE ? ESCAPE '\\' OR lower(coalesce(m.sender_name, '')) = ? OR lower(substr(m.sender, instr(m.sender, '/') + 1)) IN (SELECT value FROM json_each(?))",
         );
         params.push(lv, likeEscape(lv) + '@%', '%/' + likeEscape(lv), lv, JSON.stringify(addrs));
       }
