@@ -22,6 +22,7 @@ import type {
 } from '../../core/protocol/types';
 import { AdapterError } from '../../core/protocol/types';
 import { Listeners } from '../../core/util/emitter';
+import { executeCommand, NS_COMMANDS, parseCommand, submitCommand, type CommandStep } from './adhoc';
 import { fetchBookmarks, parseBookmarks, publishBookmark, retractBookmark, type Bookmark } from './bookmarks';
 import { enableCarbons, unwrapCarbon } from './carbons';
 import { chatStateElement, chatStateMessage, COMPOSING_REFRESH_MS } from './chatStates';
@@ -829,9 +830,13 @@ export class XmppAdapter implements ProtocolAdapter {
     return out;
   }
 
-  /** gateways (disco category "gateway") offered by the server */
+  /**
+   * gateways offered by the server: disco category "gateway", and group-chat services that bridge
+   * another network (category "conference" with a type other than "text", e.g. biboumi's "irc")
+   */
   async gateways(): Promise<{ jid: string; name?: string; type: string; registration: boolean }[]> {
-    return (await this.discoverComponents()).flatMap(({ item, info }) => info.identities.filter((i) => i.category === 'gateway').map((i) => ({
+    const isGateway = (i: { category: string; type: string }) => i.category === 'gateway' || (i.category === 'conference' && i.type !== 'text');
+    return (await this.discoverComponents()).flatMap(({ item, info }) => info.identities.filter(isGateway).map((i) => ({
       jid: item.jid, type: i.type, ...(i.name ?? item.name ? { name: i.name ?? item.name } : {}), registration: info.features.has(NS.register),
     })));
   }
@@ -849,6 +854,18 @@ export class XmppAdapter implements ProtocolAdapter {
     const res = await c.iqCaller.request(registerGet(to), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     const r = parseRegisterFields(res.getChild('query', NS.register));
     await c.iqCaller.request(registerSet(to, values, r.form), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+  }
+
+  /** XEP-0050: run an ad-hoc command; returns the first step (usually a form) */
+  async executeCommand(to: string, node: string): Promise<CommandStep> {
+    const res = await this.requireOnline().iqCaller.request(executeCommand(to, node), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    return parseCommand(res.getChild('command', NS_COMMANDS));
+  }
+
+  /** XEP-0050: complete a command step with these form values */
+  async submitCommand(to: string, node: string, step: CommandStep, values: Record<string, string | string[]>): Promise<CommandStep> {
+    const res = await this.requireOnline().iqCaller.request(submitCommand(to, node, step, values), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    return parseCommand(res.getChild('command', NS_COMMANDS));
   }
 
   private async findMucService(): Promise<string | undefined> {
