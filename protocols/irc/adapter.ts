@@ -164,6 +164,7 @@ export class IrcAdapter implements ProtocolAdapter {
         }
       });
       client.on('sasl failed', (e: { reason: string }) => {
+        if (ctx.registered || !useSasl) return; // a stray 904 after login (or without SASL) means nothing
         if (e.reason === 'capability_missing' || e.reason === 'unsupported_mechanism') {
           if (cfg.auth === 'sasl') {
             failure = new AdapterError({ kind: 'auth', fatal: true, message: 'the server offers no SASL PLAIN login', code: e.reason });
@@ -210,6 +211,10 @@ export class IrcAdapter implements ProtocolAdapter {
           ...(cfg.proxy ? { proxy: cfg.proxy } : {}),
         }, signal),
         confabOnError: (err: AdapterError) => { transportError = err; },
+        confabOnBadLine: (err: unknown) => {
+          this.deps.log.warn('IRC line could not be processed', { err: (err as Error)?.message });
+          ctx.error({ kind: 'protocol', fatal: false, message: 'the server sent a line that could not be processed; it was skipped' });
+        },
         confabOnOversizedLine: (bytes: number) => ctx.error({ kind: 'protocol', fatal: false, message: `the server sent an oversized line (${bytes} bytes); it was dropped` }),
       });
     });

@@ -204,6 +204,8 @@ export interface ConfabTransportOptions {
   confabOpen: () => Promise<Socket>;
   confabOnError?: (err: AdapterError) => void;
   confabOnOversizedLine?: (bytes: number) => void;
+  /** a line whose processing threw (in irc-framework or a handler): reported, never thrown at the socket */
+  confabOnBadLine?: (err: unknown) => void;
 }
 
 export class ConfabTransport extends EventEmitter {
@@ -254,7 +256,13 @@ export class ConfabTransport extends EventEmitter {
       // NUL is not allowed anywhere in an IRC line: drop it rather than pass it on
       let text = this.decoder.decode(line).replace(/\r$/, '');
       if (text.includes('\0')) text = text.replace(/\0/g, '');
-      if (text) this.emit('line', text);
+      if (text) {
+        try {
+          this.emit('line', text);
+        } catch (err) {
+          this.options.confabOnBadLine?.(err);
+        }
+      }
     }
     this.buffer = this.buffer.subarray(start);
     if (this.buffer.length > MAX_INCOMING_LINE) {
