@@ -10,6 +10,7 @@ import { registerImport } from './commands/import';
 import { registerRetention } from './commands/retention';
 import { registerSearch } from './commands/search';
 import { registerStats } from './commands/stats';
+import { registerWatch } from './commands/watch';
 import { CliError, EXIT } from './exit';
 import { mapOpenError, type GlobalOptions } from './open';
 
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerExport(program, g);
   registerStats(program, g);
   registerRetention(program, g);
+  registerWatch(program, g);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

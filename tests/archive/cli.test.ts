@@ -134,6 +134,21 @@ describe('confab CLI', () => {
       expect(ex.code).toBe(0);
       expect(ex.stdout).toMatch(/exported 7 messages/);
     });
+
+    it('export of a person follows contacts linked across networks (XMPP + IRC)', async () => {
+      const xmpp = app.listAccounts().find((a) => a.protocol === 'xmpp')!;
+      const libera = app.listAccounts().find((a) => a.label === 'libera')!;
+      const c1 = app.upsertContact({ accountId: xmpp.id, address: 'bob@example.com', name: 'Bob Smith' });
+      const c2 = app.upsertContact({ accountId: libera.id, address: 'bob' });
+      app.linkContacts('Bob Smith', [c1.id, c2.id]);
+      const out = join(tmp.path, 'exp-person');
+      const r = await confab(withPass(['export', '--person', 'Bob Smith', '--out', out, '--json']));
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).count).toBe(13 + 3); // Pidgin XMPP logs + the irssi query
+      const txt = readFileSync(join(out, 'transcript.txt'), 'utf8');
+      expect(txt).toMatch(/conversation with bob@example.com — xmpp account alice@example.com/);
+      expect(txt).toMatch(/conversation with bob — irc account libera/);
+    });
   });
 
   it('export a conversation → verify OK; an edited, deleted or reordered message → exit 5 and where', async () => {
@@ -177,7 +192,7 @@ describe('confab CLI', () => {
     const person = join(tmp.path, 'exp-bob');
     const p = await confab(withPass(['export', '--person', 'bob@example.com', '--out', person, '--json']));
     expect(p.code).toBe(0);
-    expect(JSON.parse(p.stdout).count).toBe(13); // the Pidgin TXT and HTML logs with Bob
+    expect(JSON.parse(p.stdout).count).toBe(16); // his address finds the person linked above: Pidgin XMPP logs + irssi query
     const range = join(tmp.path, 'exp-range');
     const r = await confab(withPass(['export', '--since', '2026-11-27', '--until', '2026-11-27', '--out', range, '--json']));
     expect(JSON.parse(r.stdout).count).toBe(5);
@@ -229,6 +244,22 @@ describe('confab CLI', () => {
     expect(audit.map((e) => e.action)).toEqual(['set-retention', 'hold-on', 'delete-blocked', 'hold-off', 'delete']);
     expect(audit[2]).toMatchObject({ count: 2, reason: 'case 17' });
     expect(audit[4]).toMatchObject({ count: 2 });
+  });
+
+  it('keyword watch: new matching messages are reported once, breakthrough decides under DND', async () => {
+    expect((await confab(withPass(['watch', 'add', 'alarm', 'pager OR outage', '--breakthrough']))).code).toBe(0);
+    expect((await confab(withPass(['watch', 'add', 'food', 'pizza']))).code).toBe(0);
+    const logs = join(tmp.path, 'watchlogs', 'wnet');
+    mkdirSync(logs, { recursive: true });
+    const stamp = new Date().toISOString().replace('T', ' ').slice(0, 19);
+    writeFileSync(join(logs, 'irc.wnet.#noc.weechatlog'), `${stamp}\tops\tpager went off: outage in rack 4\n${stamp}\tcook\tpizza is here\n`);
+    expect((await confab(withPass(['import', logs]))).code).toBe(0);
+    const r = json<{ watch: string; body: string; notify: boolean; why?: string }[]>(await confab(withPass(['watch', 'check', '--dnd', '--json'])));
+    expect(r).toEqual([
+      expect.objectContaining({ watch: 'alarm', body: 'pager went off: outage in rack 4', notify: true }),
+      expect.objectContaining({ watch: 'food', body: 'pizza is here', notify: false, why: 'do not disturb' }),
+    ]);
+    expect((await confab(withPass(['watch', 'check']))).stdout).toBe('no new matches\n');
   });
 
   it('disk full: the import is refused loudly (exit 6) and nothing already stored is lost', async () => {
