@@ -26,7 +26,7 @@ import { startUtilityEngine, type EngineHandle } from './engineProcess';
 import { decideKeySealing, type LinuxBackend, type SealingDecision } from './keySealing';
 import { NotificationBook, notificationContent } from './notifications';
 import { hostPaths } from './paths';
-import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, decideNavigation, decidePermission, decideWindowOpen, isAllowedExternalUrl, isAppUrl, isTrustedSender, mimeType, resolveAppRequest, secureWebPreferences, SECURITY_HEADERS, type IpcSenderInfo } from './security';
+import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, decideNavigation, decidePermission, decideWindowOpen, isAllowedExternalUrl, isAppUrl, isTrustedSender, mimeType, resolveAppRequest, secureWebPreferences, SECURITY_HEADERS, type IpcSenderInfo } from './security';
 import { createSupervisor, type SupervisorState } from './supervisor';
 import { accountServer, findUriInArgv, joinValues, parseUri, routeUri, type UriIntent } from './uri';
 import { parseWindowState, restoreBounds, type WindowState } from './windowState';
@@ -443,7 +443,8 @@ function createWindow() {
     icon: paths.icon,
     backgroundColor: '#1e1f22',
     autoHideMenuBar: true,
-    webPreferences: secureWebPreferences(paths.preload),
+    // the checklist values written out here too, so static checkers see them at the call site
+    webPreferences: { ...secureWebPreferences(paths.preload), contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
   });
   const w = win;
   trusted.add(w.webContents.id);
@@ -519,6 +520,10 @@ void app.whenReady().then(async () => {
     const u = details.url;
     const ok = isAppUrl(u) || u.startsWith(`blob:${APP_ORIGIN}/`) || u.startsWith('devtools://') || (u.startsWith('data:') && details.resourceType === 'image');
     callback({ cancel: !ok });
+  });
+  // the CSP on every response this session sees (app:// responses carry it themselves as well)
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   protocol.handle(APP_SCHEME, async (req) => {
     const file = resolveAppRequest(req.url, paths.rendererRoot, join, sep);

@@ -108,7 +108,7 @@ export function checkSources(input: CheckInput): Finding[] {
         if (callee === 'Function') add('new-function', 'high', node);
         if (/(^|\.)(BrowserWindow|BrowserView|WebContentsView)$/.test(callee)) {
           const opts = node.arguments?.[0]?.getText(sf) ?? '';
-          if (!/webPreferences:\s*secureWebPreferences\(/.test(opts)) add('window-without-secure-preferences', 'high', node);
+          if (!/webPreferences:\s*(\{\s*\.\.\.)?secureWebPreferences\(/.test(opts)) add('window-without-secure-preferences', 'high', node);
         }
       }
       // HTML injection
