@@ -22,8 +22,8 @@ Examples:
   confab verify confab-export/
   confab stats --json
 
-The archive: --data DIR, else $CONFAB_DATA, else ~/.local/share/confab (the app's data folder);
-it is created (encrypted, with a new passphrase) when it does not exist yet.
+The archive: --data DIR, else $CONFAB_DATA, else the app's data folder (~/.config/Confab/data, or
+~/.local/share/confab where the web host keeps it); created, encrypted, when it does not exist yet.
 The passphrase: --passphrase-file FILE, else $CONFAB_PASSPHRASE, else asked on the terminal.
 search, export, stats and verify work while the app has the archive open; import and retention
 changes need the write lock and say so when the app holds it.
@@ -39,7 +39,7 @@ export function buildProgram(): Command {
     .name('confab')
     .description('Confab\'s encrypted, searchable message archive from the command line')
     .version('0.1.0')
-    .option('--data <dir>', 'data folder (default: $CONFAB_DATA or ~/.local/share/confab)')
+    .option('--data <dir>', 'data folder (default: $CONFAB_DATA, else the app\'s data folder)')
     .option('--passphrase-file <file>', 'read the passphrase from the first line of this file (else $CONFAB_PASSPHRASE, else a prompt)')
     .showHelpAfterError('(run with --help for examples)')
     .exitOverride()

@@ -1,5 +1,5 @@
 /** Where the archive is, how it is unlocked, and opening it for reading or writing. */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,9 +18,24 @@ export interface Env {
   [k: string]: string | undefined;
 }
 
-/** the data folder: --data, then CONFAB_DATA, then the app's default ($XDG_DATA_HOME/confab or ~/.local/share/confab) */
+/**
+ * The app's possible data folders, in order: the desktop app (Electron userData/data; "Confab" when
+ * packaged, "confab" in development), then the web host's default.
+ */
+export function appDataCandidates(env: Env = process.env, platform: NodeJS.Platform = process.platform): string[] {
+  const home = env.HOME ?? homedir();
+  const config = platform === 'darwin' ? join(home, 'Library', 'Application Support')
+    : platform === 'win32' ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
+    : (env.XDG_CONFIG_HOME ?? join(home, '.config'));
+  return [join(config, 'Confab', 'data'), join(config, 'confab', 'data'), join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'confab')];
+}
+
+/** the data folder: --data, then CONFAB_DATA, then the first app data folder holding an archive (else the desktop app's) */
 export function dataDir(g: GlobalOptions, env: Env = process.env): string {
-  return resolve(g.data ?? env.CONFAB_DATA ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'confab'));
+  const explicit = g.data ?? env.CONFAB_DATA;
+  if (explicit) return resolve(explicit);
+  const c = appDataCandidates(env);
+  return c.find((d) => existsSync(join(d, 'archive', 'keyslots.json'))) ?? c[0]!;
 }
 
 /** the archive inside the data folder (the same place the app uses) */

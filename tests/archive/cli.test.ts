@@ -66,6 +66,32 @@ describe('confab CLI', () => {
     expect(r.stderr).toMatch(/--passphrase-file FILE or set CONFAB_PASSPHRASE/);
   });
 
+  it('on a terminal it asks for the passphrase (hidden, twice when creating) and uses the app\'s data folder', async () => {
+    const home = join(tmp.path, 'home');
+    mkdirSync(home);
+    const secret = 'pty-secret-Quokka';
+    // a pseudo-terminal from util-linux `script`, so stdin/stderr are TTYs as for a person
+    const child = spawn('script', ['-qec', `"${process.execPath}" "${BIN}" stats --json`, '/dev/null'], {
+      env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC', CONFAB_TEST_KDF_N: '1024', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d; });
+    const waitFor = async (re: RegExp) => { for (let i = 0; i < 600 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 50)); expect(out).toMatch(re); };
+    await waitFor(/choose a passphrase: $/);
+    child.stdin.write(secret + '\r');
+    await waitFor(/Repeat the passphrase: $/);
+    child.stdin.write(secret + '\r');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(0);
+    expect(out).not.toContain(secret);
+    expect(out).toContain(`created a new encrypted archive in ${join(home, '.config', 'Confab', 'data', 'archive')}`);
+    expect(out).toMatch(/"messages": 0/);
+    // found there again without --data
+    const again = await confab(['stats', '--json'], { env: { HOME: home, CONFAB_PASSPHRASE: secret } });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).archive).toBe(join(home, '.config', 'Confab', 'data', 'archive'));
+  });
+
   it('import creates the archive, detects formats, reports malformed lines by path:line and goes on', async () => {
     const r = await confab(withPass(['import', FIX]));
     expect(r.code).toBe(0);
