@@ -24,20 +24,16 @@ export async function launchBrowser(opts: { colorScheme?: 'light' | 'dark'; reco
     viewport: opts.viewport ?? { width: 1280, height: 800 },
   });
   if (opts.recordNotifications) {
-    await context.addInitScript(() => {
-      const shown: { title: string; body: string }[] = [];
-      (window as unknown as { __notifications: typeof shown }).__notifications = shown;
-      class RecordingNotification {
-        static permission = 'granted';
-        static requestPermission = async () => 'granted';
-        onclick: (() => void) | null = null;
-        constructor(title: string, o?: { body?: string }) {
-          shown.push({ title, body: o?.body ?? '' });
-        }
-        close() {}
-      }
-      (window as unknown as { Notification: unknown }).Notification = RecordingNotification;
-    });
+    // a string, not a function: transpilers add helpers (e.g. __name) that do not exist in the page
+    await context.addInitScript(`(() => {
+      const shown = [];
+      window.__notifications = shown;
+      function RecordingNotification(title, o) { shown.push({ title: String(title), body: String((o && o.body) || '') }); this.onclick = null; }
+      RecordingNotification.prototype.close = function () {};
+      RecordingNotification.permission = 'granted';
+      RecordingNotification.requestPermission = function () { return Promise.resolve('granted'); };
+      window.Notification = RecordingNotification;
+    })();`);
   }
   return {
     context,

@@ -3,7 +3,7 @@
  * (`tsx web/main.ts`, which starts the real engine process) on a random loopback port.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess, tempDir, waitForOutput, type Running } from '../../harness/util';
@@ -22,6 +22,7 @@ export function buildRenderer(): string {
   });
   if (r.status !== 0) throw new Error(`renderer build failed: ${r.stderr || r.stdout}`);
   built = out;
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
   return out;
 }
 
