@@ -52,3 +52,10 @@ export async function online(config: ConfigValues): Promise<TestAccount> {
   await a.adapter.connect(new AbortController().signal);
   return a;
 }
+
+/** For interop runs (IRC_TEST_SERVER): true, with the reason printed, when the test needs what only the harness provides. */
+export function needsHarness(server: { external: boolean }, what: string): boolean {
+  if (!server.external) return false;
+  console.warn(`skipped on the external server: needs ${what}`);
+  return true;
+}
