@@ -1,5 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { DiskFullError } from '../../core/archive/errors';
 import { PARSERS, type LogFormat } from '../../core/archive/import/index';
 import { importLogs, type ImportSummary } from '../../core/archive/store';
@@ -52,6 +53,7 @@ and skipped; the rest is imported.`)
         ...(f.format ? { format: f.format as LogFormat } : {}),
         ...(f.utcOffset !== undefined ? { utcOffsetMinutes: parseOffset(f.utcOffset) } : {}),
       };
+      for (const p of paths) if (!existsSync(p)) throw new CliError(`no such file or folder: ${p}`, EXIT.USAGE);
       const store = f.dryRun ? null : await openStore(g(), 'write', 'import');
       const bar = f.progress && process.stderr.isTTY && !f.json
         ? new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} files | {messages} messages, {inserted} new', hideCursor: true }, Presets.shades_classic)

@@ -77,6 +77,28 @@ describe('Pidgin HTML', () => {
   });
 });
 
+describe('Pidgin HTML, newer <span> markup', () => {
+  it('reads the same entries written with span styles (Pidgin 2.14)', () => {
+    const h = 'Conversation with carol@example.org at Mon 30 Nov 2026 10:00:00 AM UTC on alice@example.com/Laptop (XMPP)';
+    const text = [
+      `<html><head><meta http-equiv="content-type" content="text/html; charset=UTF-8"><title>${h}</title></head><body><h3>${h}</h3>`,
+      '<span style="color: #16569E"><span style="font-size: smaller">(10:00:01)</span> <b>Alice:</b></span> <span style="font-family: sans">hi &amp; bye</span><br/>',
+      '<span style="color: #A82F2F"><span style="font-size: smaller">(10:00:02)</span> <b>carol@example.org:</b></span> yo<br/>',
+      '<span style="font-size: smaller">(10:00:03)</span><b> carol@example.org has signed off.</b><br/>',
+      '</body></html>',
+    ].join('\n');
+    const r = parseLog(text, '/logs/jabber/alice@example.com/carol@example.org/2026-11-30.100000+0000UTC.html');
+    expect(r.format).toBe('pidgin-html');
+    expect(r.issues).toEqual([]);
+    expect(r.messages.map((m) => [m.kind, m.direction, m.sender, m.body, iso(m.time)])).toEqual([
+      ['chat', 'out', 'Alice', 'hi & bye', '2026-11-30T10:00:01.000Z'],
+      ['chat', 'in', 'carol@example.org', 'yo', '2026-11-30T10:00:02.000Z'],
+      ['system', 'in', '', 'carol@example.org has signed off.', '2026-11-30T10:00:03.000Z'],
+    ]);
+    expect(r.messages[0]!.account).toBe('alice@example.com');
+  });
+});
+
 describe('irssi', () => {
   const r = read('irssi/libera/#confab.log');
   it('reads messages with mode chars, actions, notices and -!- lines; network from the folder', () => {
