@@ -268,6 +268,7 @@ export class XmppAdapter implements ProtocolAdapter {
     this.online = false;
     for (const r of this.roomState.values()) r.joined = false;
     if (c) {
+      c.iq.failAll();
       try {
         if (c.entity.status === 'online') await c.send(xml('presence', { type: 'unavailable' })).catch(() => {});
         await c.entity.stop();
@@ -349,7 +350,7 @@ export class XmppAdapter implements ProtocolAdapter {
     const c = this.client!;
     this.resources.clear();
     try {
-      const res = await c.iqCaller.request(rosterGet(), this.cfg.timeoutMs);
+      const res = await c.iq.request(rosterGet(), this.cfg.timeoutMs);
       const r = parseRosterQuery(res.getChild('query', NS.roster));
       this.roster.clear();
       for (const it of r.items) this.roster.set(it.id, it);
@@ -357,7 +358,7 @@ export class XmppAdapter implements ProtocolAdapter {
     } catch (err) {
       this.report('protocol', `roster fetch failed: ${classifyError(err).message}`, 'roster');
     }
-    await c.iqCaller.request(enableCarbons(), this.cfg.timeoutMs).catch((err: unknown) => this.report('protocol', `carbons not enabled: ${classifyError(err).message}`, 'carbons'));
+    await c.iq.request(enableCarbons(), this.cfg.timeoutMs).catch((err: unknown) => this.report('protocol', `carbons not enabled: ${classifyError(err).message}`, 'carbons'));
     await c.send(buildPresence(this.presence));
     // rooms we were in are rejoined; bookmarks with autojoin are joined
     const rejoin = [...this.roomState.entries()].map(([room, s]) => ({ room, nick: s.nick, password: s.password }));
@@ -493,7 +494,7 @@ export class XmppAdapter implements ProtocolAdapter {
       if (m.codes.has('201') && !room.configureLater && this.client) {
         const form = roomConfigSubmit({});
         form.attrs.to = m.room;
-        this.client.iqCaller.request(form, this.cfg.timeoutMs)
+        this.client.iq.request(form, this.cfg.timeoutMs)
           .catch((e: unknown) => this.report('protocol', `could not unlock the new room: ${classifyError(e).message}`, 'instant-room'))
           .finally(joined);
       } else {
@@ -556,17 +557,17 @@ export class XmppAdapter implements ProtocolAdapter {
     add: async (id: string, opts?: { name?: string; groups?: string[]; message?: string }) => {
       const jid = this.requireBare(id);
       const c = this.requireOnline();
-      await c.iqCaller.request(rosterSet(jid, opts ?? {}), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+      await c.iq.request(rosterSet(jid, opts ?? {}), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
       await c.send(xml('presence', { to: jid, type: 'subscribe' }, opts?.message ? xml('status', {}, opts.message) : undefined));
     },
     remove: async (id: string) => {
       const jid = this.requireBare(id);
-      await this.requireOnline().iqCaller.request(rosterRemove(jid), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+      await this.requireOnline().iq.request(rosterRemove(jid), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     },
     update: async (id: string, opts: { name?: string; groups?: string[] }) => {
       const jid = this.requireBare(id);
       const cur = this.roster.get(jid);
-      await this.requireOnline().iqCaller.request(rosterSet(jid, { name: opts.name ?? cur?.name, groups: opts.groups ?? cur?.groups ?? [] }), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+      await this.requireOnline().iq.request(rosterSet(jid, { name: opts.name ?? cur?.name, groups: opts.groups ?? cur?.groups ?? [] }), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     },
     approve: async (id: string) => {
       const jid = this.requireBare(id);
@@ -653,10 +654,10 @@ export class XmppAdapter implements ProtocolAdapter {
         ...(opts?.name ? { 'muc#roomconfig_roomname': opts.name } : {}),
       });
       form.attrs.to = room;
-      await c.iqCaller.request(form, this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+      await c.iq.request(form, this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
       for (const who of invitees) {
         const jid = this.requireBare(who);
-        await c.iqCaller.request(setAffiliation(room, jid, 'member'), this.cfg.timeoutMs).catch((e: unknown) => this.report('protocol', `could not add a member: ${classifyError(e).message}`, 'affiliation'));
+        await c.iq.request(setAffiliation(room, jid, 'member'), this.cfg.timeoutMs).catch((e: unknown) => this.report('protocol', `could not add a member: ${classifyError(e).message}`, 'affiliation'));
         await c.send(directInvite(room, jid, opts?.name));
       }
       return { ...info, ...(opts?.name ? { name: opts.name } : {}) };
@@ -665,14 +666,14 @@ export class XmppAdapter implements ProtocolAdapter {
 
   /** moderator action: kick an occupant (role none) */
   async kick(roomId: string, nick: string, reason?: string): Promise<void> {
-    await this.requireOnline().iqCaller.request(kickOccupant(this.requireBare(roomId), nick, reason), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    await this.requireOnline().iq.request(kickOccupant(this.requireBare(roomId), nick, reason), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   /** owner action: submit room configuration fields (muc#roomconfig_*) */
   async configureRoom(roomId: string, fields: Record<string, string | string[]>): Promise<void> {
     const form = roomConfigSubmit(fields);
     form.attrs.to = this.requireBare(roomId);
-    await this.requireOnline().iqCaller.request(form, this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    await this.requireOnline().iq.request(form, this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   /** change our nick in a room; resolves when the room confirms */
@@ -697,7 +698,7 @@ export class XmppAdapter implements ProtocolAdapter {
   // ---- bookmarks (XEP-0402) ------------------------------------------------------------------
 
   async bookmarks(): Promise<Bookmark[]> {
-    const res = await this.requireOnline().iqCaller.request(fetchBookmarks(), this.cfg.timeoutMs).catch((e: unknown) => {
+    const res = await this.requireOnline().iq.request(fetchBookmarks(), this.cfg.timeoutMs).catch((e: unknown) => {
       const ce = classifyError(e);
       if (ce.code === 'item-not-found') return null;
       throw ce;
@@ -706,11 +707,11 @@ export class XmppAdapter implements ProtocolAdapter {
   }
 
   async addBookmark(b: Bookmark): Promise<void> {
-    await this.requireOnline().iqCaller.request(publishBookmark(b), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    await this.requireOnline().iq.request(publishBookmark(b), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   async removeBookmark(room: string): Promise<void> {
-    await this.requireOnline().iqCaller.request(retractBookmark(this.requireBare(room)), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    await this.requireOnline().iq.request(retractBookmark(this.requireBare(room)), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   // ---- typing / markers ----------------------------------------------------------------------
@@ -778,7 +779,7 @@ export class XmppAdapter implements ProtocolAdapter {
         ...(conv?.kind === 'direct' ? { with: this.requireBare(conv.id) } : {}),
         ...dir,
       });
-      const res = await c.iqCaller.request(iq, this.cfg.timeoutMs * 3).catch((e: unknown) => { throw classifyError(e); });
+      const res = await c.iq.request(iq, this.cfg.timeoutMs * 3).catch((e: unknown) => { throw classifyError(e); });
       const fin = parseMamFin(res);
       return { messages: q.messages, complete: fin.complete, ...(fin.first ? { first: fin.first } : {}), ...(fin.last ? { last: fin.last } : {}) };
     } finally {
@@ -795,7 +796,7 @@ export class XmppAdapter implements ProtocolAdapter {
       if (!svc) throw new AdapterError({ kind: 'protocol', fatal: true, message: 'the server offers no file upload', code: 'no-upload' });
       const max = Number(formValue(svc.info.forms, NS.upload, 'max-file-size') ?? NaN);
       if (Number.isFinite(max) && file.data.byteLength > max) throw new AdapterError({ kind: 'protocol', fatal: true, message: `file too large (limit ${max} bytes)`, code: 'too-large' });
-      const res = await c.iqCaller.request(slotRequest(svc.item.jid, { name: file.name, size: file.data.byteLength, type: file.type }), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+      const res = await c.iq.request(slotRequest(svc.item.jid, { name: file.name, size: file.data.byteLength, type: file.type }), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
       const slot = parseSlot(res.getChild('slot', NS.upload));
       if (!slot) throw new AdapterError({ kind: 'protocol', fatal: false, message: 'the upload service sent an unusable slot', code: 'bad-slot' });
       await putFile(slot, file.data, file.type).catch((e: unknown) => { throw netError(`upload failed: ${(e as Error).message}`, 'upload', e); });
@@ -806,12 +807,12 @@ export class XmppAdapter implements ProtocolAdapter {
   // ---- service discovery, gateways (XEP-0030, XEP-0077) --------------------------------------
 
   async discoInfo(jid: string, node?: string): Promise<DiscoInfo> {
-    const res = await this.requireOnline().iqCaller.request(discoInfoQuery(jid, node), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const res = await this.requireOnline().iq.request(discoInfoQuery(jid, node), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     return parseDiscoInfo(res.getChild('query', NS.discoInfo));
   }
 
   async discoItems(jid: string, node?: string): Promise<DiscoItem[]> {
-    const res = await this.requireOnline().iqCaller.request(discoItemsQuery(jid, node), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const res = await this.requireOnline().iq.request(discoItemsQuery(jid, node), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     return parseDiscoItems(res.getChild('query', NS.discoItems));
   }
 
@@ -843,7 +844,7 @@ export class XmppAdapter implements ProtocolAdapter {
 
   /** XEP-0077: what a service asks for to register */
   async registrationFields(service: string): Promise<{ registered: boolean; instructions?: string; fields: string[] }> {
-    const res = await this.requireOnline().iqCaller.request(registerGet(this.requireBare(service)), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const res = await this.requireOnline().iq.request(registerGet(this.requireBare(service)), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     const r = parseRegisterFields(res.getChild('query', NS.register));
     return { registered: r.registered, fields: r.fields, ...(r.instructions ? { instructions: r.instructions } : {}) };
   }
@@ -851,20 +852,20 @@ export class XmppAdapter implements ProtocolAdapter {
   async register(service: string, values: Record<string, string>): Promise<void> {
     const c = this.requireOnline();
     const to = this.requireBare(service);
-    const res = await c.iqCaller.request(registerGet(to), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const res = await c.iq.request(registerGet(to), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     const r = parseRegisterFields(res.getChild('query', NS.register));
-    await c.iqCaller.request(registerSet(to, values, r.form), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    await c.iq.request(registerSet(to, values, r.form), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   /** XEP-0050: run an ad-hoc command; returns the first step (usually a form) */
   async executeCommand(to: string, node: string): Promise<CommandStep> {
-    const res = await this.requireOnline().iqCaller.request(executeCommand(to, node), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const res = await this.requireOnline().iq.request(executeCommand(to, node), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     return parseCommand(res.getChild('command', NS_COMMANDS));
   }
 
   /** XEP-0050: complete a command step with these form values */
   async submitCommand(to: string, node: string, step: CommandStep, values: Record<string, string | string[]>): Promise<CommandStep> {
-    const res = await this.requireOnline().iqCaller.request(submitCommand(to, node, step, values), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const res = await this.requireOnline().iq.request(submitCommand(to, node, step, values), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
     return parseCommand(res.getChild('command', NS_COMMANDS));
   }
 

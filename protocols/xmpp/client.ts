@@ -20,6 +20,7 @@ import streamManagementFactory from '@xmpp/stream-management';
 import SASLFactory from 'saslmechanisms';
 import { AdapterError } from '../../core/protocol/types';
 import { makeTransport, requireTls, starttlsFeature, type TransportConfig, type XmppSocket } from './transport';
+import { IqRequester } from './iq';
 import { normalizeJid } from './jid';
 import { ScramSha1 } from './scram';
 import type { IqCallee, IqCaller, Middleware, StreamManagement, XmlElement } from './xml-types';
@@ -36,6 +37,8 @@ export interface XmppClient {
   middleware: Middleware;
   iqCaller: IqCaller;
   iqCallee: IqCallee;
+  /** our IQ requests (see iq.ts); iqCaller is used by xmpp.js's resource binding only */
+  iq: IqRequester;
   sm: StreamManagement;
   /** current socket (tests: drop it to simulate a lost network) */
   socket(): XmppSocket | null;
@@ -92,11 +95,18 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
   // an entity 'error' without listener would throw: the adapter adds its own, this one keeps it safe
   entity.on('error', () => {});
 
+  const iq = new IqRequester(middleware, (el) => entity.send(el), () => {
+    const full = entity.jid?.toString() ?? '';
+    const bare = entity.jid?.bare().toString() ?? '';
+    return { full, bare, domain: o.domain };
+  });
+
   return {
     entity,
     middleware,
     iqCaller,
     iqCallee,
+    iq,
     sm,
     socket: () => (entity.socket as XmppSocket | null) ?? null,
     send: (el) => entity.send(el),
