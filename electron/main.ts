@@ -23,6 +23,7 @@ import { createBridge } from './bridge';
 import { CHANNELS } from './channels';
 import { dndUntil, trayModel, type DndChoice } from './dnd';
 import { startUtilityEngine, type EngineHandle } from './engineProcess';
+import { createKeyFlow } from './keyFlow';
 import { decideKeySealing, type LinuxBackend, type SealingDecision } from './keySealing';
 import { NotificationBook, notificationContent } from './notifications';
 import { hostPaths } from './paths';
@@ -31,7 +32,6 @@ import { createSupervisor, type SupervisorState } from './supervisor';
 import { accountServer, findUriInArgv, joinValues, parseUri, routeUri, type UriIntent } from './uri';
 import { parseWindowState, restoreBounds, type WindowState } from './windowState';
 
-const SEALED_SLOT = 'electron-safeStorage';
 const IDLE_POLL_MS = 15_000;
 
 const log = (msg: string, data?: Record<string, unknown>) => process.stderr.write(`[confab main] ${msg}${data ? ' ' + JSON.stringify(data) : ''}\n`);
@@ -208,11 +208,18 @@ async function decideSealing(): Promise<SealingDecision> {
   return sealing;
 }
 
+const keyFlow = createKeyFlow({
+  decision: decideSealing,
+  sealer: {
+    encrypt: (plain) => safeStorage.encryptStringAsync(plain),
+    decrypt: async (blob) => (await safeStorage.decryptStringAsync(blob)).result,
+  },
+});
+
 async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked', slots: Array<{ id: string; kind: string; name?: string | undefined }>) {
   const h = engine;
   if (!h) return;
   const d = await decideSealing();
-  const sealed = slots.find((s) => s.kind === 'sealed' && s.name === SEALED_SLOT);
   if (state === 'unlocked') {
     const first = !archiveUnlocked;
     archiveUnlocked = true;
@@ -220,14 +227,9 @@ async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked', slots: Arr
       void refreshUnread(h);
       void flushPendingUri();
     }
-    if (d.mode === 'safeStorage' && !sealed) {
-      // seal the key for the next start; the passphrase slot stays as the way back in
-      const k = await h.call('archive.exportKey', {});
-      if (!k.ok) return;
-      const blob = await safeStorage.encryptStringAsync(k.value.keyHex);
-      const r = await h.call('archive.addSealedSlot', { name: SEALED_SLOT, blobBase64: blob.toString('base64') });
-      log('sealed the archive key', { ok: r.ok });
-    }
+    // seal the key for the next start; the passphrase slot stays as the way back in
+    const sealed = await keyFlow.sealIfNeeded(h.call, slots);
+    if (sealed === 'sealed' || sealed === 'failed') log('archive key sealing', { outcome: sealed });
     return;
   }
   archiveUnlocked = false;
@@ -238,17 +240,10 @@ async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked', slots: Arr
     }
     return;
   }
-  if (state === 'locked' && sealed) {
-    const b = await h.call('archive.sealedBlob', { name: SEALED_SLOT });
-    if (!b.ok || !b.value) return;
-    try {
-      const { result } = await safeStorage.decryptStringAsync(Buffer.from(b.value.blobBase64, 'base64'));
-      const r = await h.call('archive.unlock', { keyHex: result });
-      // a failed unlock (keychain reset, copied profile) leaves the passphrase screen in place
-      log('unlock with the sealed key', { ok: r.ok });
-    } catch {
-      log('the sealed key could not be opened; the passphrase is needed');
-    }
+  if (state === 'locked') {
+    // a failed unlock (keychain reset, copied profile) leaves the passphrase screen in place
+    const outcome = await keyFlow.unlockWithSealedKey(h.call);
+    log('unlock with the sealed key', { outcome });
   }
 }
 
