@@ -59,13 +59,21 @@ and skipped; the rest is imported.`)
         ? new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} files | {messages} messages, {inserted} new', hideCursor: true }, Presets.shades_classic)
         : null;
       let started = false;
+      let lastLine = Date.now();
       let summary: ImportSummary;
       try {
         summary = importLogs(store, paths, {
           ...opts,
           dryRun: !!f.dryRun,
           onProgress: (p) => {
-            if (!bar) return;
+            if (!bar) {
+              // not a terminal (a script or a log file): a plain line every few seconds on long imports
+              if (f.progress && !f.json && Date.now() - lastLine > 5000) {
+                lastLine = Date.now();
+                process.stderr.write(`confab: importing… ${p.fileIndex + 1}/${p.files} files, ${p.messages} messages (${p.inserted} new)\n`);
+              }
+              return;
+            }
             if (!started) { bar.start(p.files, 0, { messages: 0, inserted: 0 }); started = true; }
             bar.update(p.fileIndex + 1, { messages: p.messages, inserted: p.inserted });
           },

@@ -2,6 +2,7 @@
  * Export folders and `verify`: every kind of tampering is detected and located. Pure file work on
  * temp folders (the CLI test covers the same through the real command).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,6 +116,18 @@ describe('export + verify', () => {
     expect(html).toMatchObject({ kind: 'file-changed', line: at + 1 });
     expect(html.message).toContain(`message id ${msg(5).id}`);
     expect(r.problems.find((p) => p.file === FILES.txt)).toMatchObject({ kind: 'file-changed', line: tat + 1 });
+  });
+
+  it('a transcript edited together with its SHA-256 in the manifest is still caught', () => {
+    const dir = fresh();
+    const t = readFileSync(join(dir, FILES.txt), 'utf8').replace('message number 4', 'message number 4 (amended)');
+    writeFileSync(join(dir, FILES.txt), t);
+    const man = JSON.parse(readFileSync(join(dir, FILES.manifest), 'utf8'));
+    man.files.find((f: { name: string }) => f.name === FILES.txt).sha256 = createHash('sha256').update(t).digest('hex');
+    writeFileSync(join(dir, FILES.manifest), JSON.stringify(man));
+    const r = verifyExport(dir);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([expect.objectContaining({ file: FILES.txt, kind: 'file-changed', message: expect.stringMatching(/rewritten to match/) })]);
   });
 
   it('a missing file and a broken manifest are reported', () => {

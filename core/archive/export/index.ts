@@ -155,11 +155,17 @@ export function verifyExport(dir: string): VerifyReport {
     problems.push({ file: FILES.jsonl, kind: 'file-changed', message: 'messages.jsonl differs from its SHA-256 in the manifest' });
   }
 
-  // transcripts: re-render from the chain and point at the first differing line
+  // transcripts: always re-rendered from the chain (so a transcript edited together with its SHA-256
+  // in the manifest is caught too); the first differing line is named
+  const listed = new Set(manifest.files.map((f) => f.name));
   for (const [fmt, name] of [['html', FILES.html], ['txt', FILES.txt]] as const) {
-    if (!changed.has(name) || !existsSync(join(dir, name))) continue;
-    const have = readFileSync(join(dir, name), 'utf8').split('\n');
-    const want = (fmt === 'html' ? renderHtml : renderText)(messages, manifest.title, manifest.createdAt).split('\n');
+    if (!listed.has(name) || !existsSync(join(dir, name))) continue;
+    const raw = readFileSync(join(dir, name), 'utf8');
+    const rendered = (fmt === 'html' ? renderHtml : renderText)(messages, manifest.title, manifest.createdAt);
+    if (raw === rendered && !changed.has(name)) continue;
+    if (raw === rendered && !chainOk) continue;
+    const have = raw.split('\n');
+    const want = rendered.split('\n');
     let at = 0;
     while (at < Math.max(have.length, want.length) && have[at] === want[at]) at++;
     let detail = '';
@@ -171,7 +177,12 @@ export function verifyExport(dir: string): VerifyReport {
         if (ts) detail = ` (the message of ${ts})`;
       }
     }
-    problems.push({ file: name, line: at + 1, kind: 'file-changed', message: `${name} was changed at line ${at + 1}${detail}` + (chainOk ? '' : ' (the chain itself is broken, see above)') });
+    const rewritten = !changed.has(name) ? ', and its SHA-256 in the manifest was rewritten to match' : '';
+    if (raw === rendered) {
+      problems.push({ file: name, kind: 'file-changed', message: `${name} differs from its SHA-256 in the manifest (the manifest was edited)` });
+      continue;
+    }
+    problems.push({ file: name, line: at + 1, kind: 'file-changed', message: `${name} was changed at line ${at + 1}${detail}${rewritten}` + (chainOk ? '' : ' (the chain itself is broken, see above)') });
   }
   return { ok: problems.length === 0, count: messages.length, chainHead: manifest.chainHead, problems };
 }
