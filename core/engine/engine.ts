@@ -636,15 +636,17 @@ export class Engine {
     }
   }
 
+  /** outbox transitions: forward only; 'failed' only before delivery; a failed message the server confirms after all is sent */
   private setMessageState(m: Message, state: Message['state'] & string, serverId?: string, error?: string) {
-    const rank: Record<string, number> = { queued: 0, unconfirmed: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
+    const rank: Record<string, number> = { queued: 0, unconfirmed: 1, sent: 2, delivered: 3, read: 4 };
     const cur = m.state ?? 'sent';
-    if (state !== 'failed' && rank[state]! <= rank[cur]! && !(cur === 'failed')) {
-      if (!(serverId && !m.serverId)) return;
-    }
-    if (cur === 'failed' && state !== 'queued') {
-      // a failed message stays failed unless the server says otherwise
-      if (state !== 'sent' && state !== 'delivered' && state !== 'read') return;
+    let apply: boolean;
+    if (state === 'failed') apply = cur === 'queued' || cur === 'unconfirmed' || cur === 'sent';
+    else if (cur === 'failed') apply = state === 'sent' || state === 'delivered' || state === 'read';
+    else apply = rank[state]! > rank[cur]!;
+    if (!apply) {
+      if (serverId && !m.serverId) this.store.setState(m.id, cur, serverId);
+      return;
     }
     this.store.setState(m.id, state, serverId ?? null);
     this.emit({ type: 'messages.updated', payload: { id: String(m.id), conversationId: String(m.conversationId), state, ...(error ? { error } : {}), ...(serverId ? { serverId } : {}) } });

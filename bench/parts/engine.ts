@@ -1,0 +1,179 @@
+/**
+ * The engine part of `npm run bench` (issue 6 §5): an XMPP flood through the harness's Prosody from
+ * a sender in another process. Measured twice in the same run:
+ *   - baseline: a raw @xmpp/client receiver (its own process) counting the messages;
+ *   - the engine process (engine/client.ts, the real thing hosts run): every message stored in the
+ *     encrypted history and delivered to the event subscriber (this process) as `messages.added`.
+ * Rate = messages / (last one received − sender's first send). The raw receiver answers receipt
+ * requests (XEP-0184) like the engine's adapter does, so the server carries the same traffic. The engine's CPU time (user+system,
+ * from /proc) is reported beside it. `--size N` sets the number of messages (default 5000).
+ *
+ * The same file is the sender and the raw receiver when started with CONFAB_BENCH_ROLE.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BenchContext } from '../common';
+
+interface RoleParams {
+  host: string;
+  port: number;
+  domain: string;
+  jid: string;
+  password: string;
+  caPem: string;
+  to?: string;
+  count: number;
+}
+
+const BODY = 'the quick brown fox jumps over the lazy dog while the engine stores message number ';
+
+async function sender(p: RoleParams) {
+  const { xmppProtocol } = await import('../../protocols/xmpp/index');
+  const a = xmppProtocol.create({ jid: p.jid, password: p.password, server: p.host, port: p.port, caPem: p.caPem, resource: 'flood' }, { log: { debug() {}, info() {}, warn() {}, error() {} }, now: Date.now });
+  await a.connect(new AbortController().signal);
+  process.stdout.write('start\n');
+  for (let i = 0; i < p.count; i++) await a.send({ kind: 'direct', id: p.to! }, { body: `${BODY}${i}`, clientId: `flood-${i}` });
+  process.stdout.write('sent\n');
+  await new Promise((r) => setTimeout(r, 60_000)).catch(() => {});
+}
+
+async function rawReceiver(p: RoleParams) {
+  // the baseline: @xmpp/client as it comes (its TLS takes the CA from NODE_EXTRA_CA_CERTS)
+  const { client } = (await import('@xmpp/client' as string)) as { client: (o: Record<string, unknown>) => { on(ev: string, fn: (x: never) => void): void; start(): Promise<unknown>; send(x: unknown): Promise<void> } };
+  const { xml } = (await import('@xmpp/client' as string)) as { xml: (...a: unknown[]) => unknown };
+  const [local] = p.jid.split('@');
+  const c = client({ service: `xmpp://${p.host}:${p.port}`, domain: p.domain, username: local, password: p.password, resource: 'raw' });
+  let n = 0;
+  c.on('error', () => {});
+  c.on('stanza', (st: { is(n: string): boolean; getChildText(n: string): string | null; getChild(n: string, ns?: string): unknown; attrs: Record<string, string> }) => {
+    if (!st.is('message') || !st.getChildText('body')?.startsWith(BODY)) return;
+    // answer receipt requests as every real client (and the engine's adapter) does, so both sides cost the server the same
+    if (st.getChild('request', 'urn:xmpp:receipts') && st.attrs.id && st.attrs.from) void c.send(xml('message', { to: st.attrs.from, id: `r-${st.attrs.id}` }, xml('received', { xmlns: 'urn:xmpp:receipts', id: st.attrs.id }))).catch(() => {});
+    if (++n === p.count) process.stdout.write('done\n');
+  });
+  await c.start();
+  await c.send(xml('presence'));
+  process.stdout.write('ready\n');
+  await new Promise((r) => setTimeout(r, 600_000));
+}
+
+function spawnRole(role: 'sender' | 'raw', params: RoleParams, extraEnv: Record<string, string> = {}): { child: ChildProcess; lines: (fn: (line: string) => void) => void } {
+  const req = createRequire(import.meta.url);
+  const child = spawn(process.execPath, ['--import', pathToFileURL(req.resolve('tsx')).href, fileURLToPath(import.meta.url)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...extraEnv, CONFAB_BENCH_ROLE: role, CONFAB_BENCH_PARAMS: JSON.stringify(params) },
+  });
+  const fns: ((l: string) => void)[] = [];
+  let buf = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      for (const f of fns) f(line);
+    }
+  });
+  return { child, lines: (fn) => void fns.push(fn) };
+}
+
+const waitLine = (s: ReturnType<typeof spawnRole>, want: string, timeoutMs = 120_000) =>
+  new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`bench: no "${want}" from child`)), timeoutMs);
+    s.lines((l) => {
+      if (l === want) {
+        clearTimeout(t);
+        resolve(performance.now());
+      }
+    });
+  });
+
+function cpuMs(pid: number): number {
+  // utime + stime in clock ticks (USER_HZ = 100 on Linux)
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(parts[11]) + Number(parts[12])) * 10;
+}
+
+export async function run(ctx: BenchContext): Promise<void> {
+  const count = ctx.size ?? 5000;
+  const { startProsody } = await import('../../tests/harness/prosody');
+  const { startEngineProcess } = await import('../../engine/client');
+  const server = await startProsody();
+  const kill: ChildProcess[] = [];
+  try {
+    const [rawUser, engUser, sendUser] = await Promise.all([server.createUser('benchraw'), server.createUser('benchengine'), server.createUser('benchsender')]);
+    const base = { host: server.host, port: server.port, domain: server.domain, caPem: server.caPem, count };
+    const caFile = join(ctx.tempDir('engine-ca'), 'ca.pem');
+    writeFileSync(caFile, server.caPem);
+
+    // 1. baseline: raw @xmpp/client
+    const raw = spawnRole('raw', { ...base, jid: rawUser.jid, password: rawUser.password }, { NODE_EXTRA_CA_CERTS: caFile });
+    kill.push(raw.child);
+    const rawDone = waitLine(raw, 'done', 600_000);
+    await waitLine(raw, 'ready');
+    const s1 = spawnRole('sender', { ...base, jid: sendUser.jid, password: sendUser.password, to: rawUser.jid });
+    kill.push(s1.child);
+    const t0 = await waitLine(s1, 'start');
+    const t1 = await rawDone;
+    s1.child.kill('SIGKILL');
+    raw.child.kill('SIGKILL');
+    const rawRate = count / ((t1 - t0) / 1000);
+    ctx.log(`raw @xmpp/client: ${count} messages in ${(t1 - t0).toFixed(0)} ms`);
+
+    // 2. the engine process: stored + delivered to this subscriber
+    const dataDir = ctx.tempDir('engine-data');
+    const eng = startEngineProcess({ dataDir, env: { CONFAB_TEST_KDF_N: '1024' }, stderr: 'ignore' });
+    try {
+      const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      };
+      ok(await eng.call('archive.create', { passphrase: 'bench passphrase 123' }));
+      const online = new Promise<void>((resolve) => eng.on('accounts.changed', (a) => a.state === 'online' && resolve()));
+      ok(await eng.call('accounts.add', { protocol: 'xmpp', config: { jid: engUser.jid, password: engUser.password, server: server.host, port: server.port, caPem: server.caPem } }));
+      await online;
+      let got = 0;
+      let tEnd = 0;
+      const all = new Promise<void>((resolve) =>
+        eng.on('messages.added', (e) => {
+          for (const m of e.messages) if (m.body.startsWith(BODY)) got++;
+          if (got >= count && !tEnd) {
+            tEnd = performance.now();
+            resolve();
+          }
+        }),
+      );
+      const s2 = spawnRole('sender', { ...base, jid: sendUser.jid, password: sendUser.password, to: engUser.jid });
+      kill.push(s2.child);
+      const e0 = await waitLine(s2, 'start');
+      const cpu0 = cpuMs(eng.pid);
+      await all;
+      const cpu1 = cpuMs(eng.pid);
+      s2.child.kill('SIGKILL');
+      const engRate = count / ((tEnd - e0) / 1000);
+      ctx.log(`engine: ${count} messages stored and delivered in ${(tEnd - e0).toFixed(0)} ms, engine CPU ${cpu1 - cpu0} ms`);
+      ctx.add({ name: 'xmpp_flood.raw_client_rate', value: Math.round(rawRate), unit: 'msg/s' });
+      ctx.add({ name: 'xmpp_flood.stored_and_delivered_rate', value: Math.round(engRate), unit: 'msg/s', baseline: Math.round(rawRate), ratio: Math.round((engRate / rawRate) * 1000) / 1000 });
+      ctx.add({ name: 'xmpp_flood.engine_cpu', value: cpu1 - cpu0, unit: 'ms' });
+      ctx.add({ name: 'xmpp_flood.engine_cpu_per_1k', value: Math.round(((cpu1 - cpu0) / count) * 1000), unit: 'ms/1k msg' });
+    } finally {
+      await eng.close();
+    }
+  } finally {
+    for (const c of kill) c.kill('SIGKILL');
+    await server.stop();
+  }
+}
+
+const role = process.env.CONFAB_BENCH_ROLE;
+if (role) {
+  const params = JSON.parse(process.env.CONFAB_BENCH_PARAMS ?? '{}') as RoleParams;
+  (role === 'sender' ? sender(params) : rawReceiver(params)).catch((err: unknown) => {
+    process.stderr.write(`bench ${role}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
