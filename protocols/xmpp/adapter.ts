@@ -130,6 +130,8 @@ export class XmppAdapter implements ProtocolAdapter {
   private readonly mamQueries = new Map<string, { archive: string; messages: IncomingMessage[] }>();
   private readonly sentConv = new Map<string, ConversationRef>();
   private serverInfo: DiscoInfo | null = null;
+  /** lowered when the server closes the stream over a stanza we sent (its limit is below ours) */
+  private maxStanzaChars = MAX_STANZA_CHARS;
   private components: { item: DiscoItem; info: DiscoInfo }[] | null = null;
 
   constructor(private readonly cfg: XmppAccountConfig, private readonly deps: AdapterDeps, private readonly configError?: string) {}
@@ -220,6 +222,7 @@ export class XmppAdapter implements ProtocolAdapter {
         entity.off('online', onOnline);
         entity.off('error', onError);
         entity.off('disconnect', onDisconnect);
+        c.sm.off('resumed', onResumed);
         f();
       };
       const onOnline = () => finish(() => resolve('new'));
@@ -294,6 +297,7 @@ export class XmppAdapter implements ProtocolAdapter {
     entity.on('error', (err: unknown) => {
       if (!this.online) return; // reported by connect()
       const e = classifyError(err);
+      if (e.code === 'policy-violation') this.refuseOversized(c);
       this.emit({ type: 'error', error: e.toJSON() });
     });
     entity.on('bad-stanza', (why: string) => this.report('protocol', why, 'bad-stanza'));
@@ -344,6 +348,31 @@ export class XmppAdapter implements ProtocolAdapter {
         this.report('protocol', `could not handle a ${st.name}: ${(err as Error).message}`, 'handler');
       }
     });
+  }
+
+  /**
+   * The server closed the stream with policy-violation: it refused a stanza as too large (Prosody:
+   * "stanza too large"). The unacknowledged messages above the smallest limit any server may use
+   * (10 000 bytes) are failed permanently instead of being re-sent after the reconnect (which would
+   * loop), and later sends of that size are refused before they reach the wire.
+   */
+  private refuseOversized(c: XmppClient): void {
+    const SMALLEST_LIMIT = 10_000;
+    const keep: typeof c.sm.outbound_q = [];
+    for (const item of c.sm.outbound_q) {
+      const size = Buffer.byteLength(item.stanza.toString());
+      const id = item.stanza.name === 'message' ? item.stanza.attrs.id : undefined;
+      const conv = id ? this.sentConv.get(id) : undefined;
+      if (size > SMALLEST_LIMIT && id && conv) {
+        this.sentConv.delete(id);
+        this.maxStanzaChars = Math.min(this.maxStanzaChars, size - 1);
+        this.emit({ type: 'receipt', conversation: conv, clientId: id, status: 'failed',
+          error: { kind: 'protocol', fatal: true, message: `the server refused a message of ${size} bytes as too large`, code: 'too-large' } });
+      } else {
+        keep.push(item);
+      }
+    }
+    c.sm.outbound_q = keep;
   }
 
   private async afterNewSession(): Promise<void> {
@@ -537,7 +566,7 @@ export class XmppAdapter implements ProtocolAdapter {
       conv.kind === 'direct' ? requestElement() : undefined,
       conv.kind === 'direct' ? chatStateElement('active') : undefined,
       message.oobUrl ? xml('x', { xmlns: NS.oob }, xml('url', {}, message.oobUrl)) : undefined);
-    if (el.toString().length > MAX_STANZA_CHARS) throw new AdapterError({ kind: 'protocol', fatal: true, message: 'message too large once encoded', code: 'too-large' });
+    if (el.toString().length > this.maxStanzaChars) throw new AdapterError({ kind: 'protocol', fatal: true, message: 'message too large once encoded', code: 'too-large' });
     this.sentConv.set(message.clientId, { kind: conv.kind, id: to });
     try {
       await c.send(el);

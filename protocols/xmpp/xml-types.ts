@@ -55,4 +55,5 @@ export interface StreamManagement {
   requestAckInterval: number;
   on(ev: 'ack' | 'fail', fn: (stanza: XmlElement) => void): void;
   on(ev: 'resumed', fn: () => void): void;
+  off(ev: string, fn: (...a: never[]) => void): void;
 }
