@@ -4,7 +4,7 @@
  *
  *   dist/electron/main.cjs      this process (esbuild bundle of electron/main.ts)
  *   dist/electron/preload.cjs   the sandboxed preload (esbuild bundle of electron/preload.ts)
- *   dist/electron/engine.mjs    the engine, run in an Electron utilityProcess (electron/engineHost.ts)
+ *   dist/electron/engine.cjs    the engine, run in an Electron utilityProcess (electron/engineHost.ts)
  *   dist/renderer/              the React bundle (vite), served as app://confab/
  *
  * The SQLite addon must match Electron's ABI, not Node's: packaged, electron-builder rebuilt it in
@@ -47,7 +47,7 @@ export function hostPaths(i: PathInputs): HostPaths {
         : i.join(i.appPath, 'dist', 'electron-native', i.electronVersion, 'node_modules', ADDON_PACKAGE, ...ADDON_FILE);
   return {
     preload: i.join(dist, 'electron', 'preload.cjs'),
-    engineEntry: i.join(dist, 'electron', 'engine.mjs'),
+    engineEntry: i.join(dist, 'electron', 'engine.cjs'),
     rendererRoot: !i.isPackaged && i.envRenderer ? i.envRenderer : i.join(dist, 'renderer'),
     nativeBinding,
     icon: i.isPackaged ? i.join(i.resourcesPath, 'icons', 'confab.png') : i.join(i.appPath, 'build', 'icons', 'confab.png'),

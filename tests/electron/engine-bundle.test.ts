@@ -1,8 +1,8 @@
-// The engine bundle the desktop app ships (dist/electron/engine.mjs, built here with the real
+// The engine bundle the desktop app ships (dist/electron/engine.cjs, built here with the real
 // esbuild config) boots behind the utilityProcess IPC shim and answers contract commands. Electron's
 // utilityProcess is stood in for by a Node child whose process.parentPort speaks JSON lines.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +13,11 @@ const root = join(import.meta.dirname, '..', '..');
 const data = tempDir('electron-engine');
 let child: ChildProcess | null = null;
 
+// inside the repository (dist/ is ignored), so the bundle finds node_modules like the shipped one
+const out = join(root, 'dist', `electron-test-${process.pid}`);
 beforeAll(async () => {
-  await bundleElectron();
+  // its own output folder: test files run in parallel
+  await bundleElectron({ outDir: out });
 }, 120_000);
 afterAll(async () => {
   if (child && child.exitCode === null) {
@@ -22,19 +25,20 @@ afterAll(async () => {
     await new Promise((r) => child!.once('exit', r));
   }
   data.remove();
+  rmSync(out, { recursive: true, force: true });
 });
 
 describe('engine bundle in a utilityProcess-like host', () => {
   it('bundles main, preload and engine; the preload needs nothing but electron at run time', async () => {
-    for (const f of ['main.cjs', 'preload.cjs', 'engine.mjs']) expect(existsSync(join(root, 'dist', 'electron', f))).toBe(true);
+    for (const f of ['main.cjs', 'preload.cjs', 'engine.cjs']) expect(existsSync(join(out, f))).toBe(true);
     const { readFileSync } = await import('node:fs');
-    const preload = readFileSync(join(root, 'dist', 'electron', 'preload.cjs'), 'utf8');
+    const preload = readFileSync(join(out, 'preload.cjs'), 'utf8');
     const required = new Set([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
     expect([...required]).toEqual(['electron']);
   });
 
   it('says hello through process.parentPort and answers engine.ping and archive.status', async () => {
-    child = spawn(process.execPath, ['--import', join(import.meta.dirname, 'fixtures', 'fake-parent-port.mjs'), join(root, 'dist', 'electron', 'engine.mjs'), '--data', data.path], {
+    child = spawn(process.execPath, ['--import', join(import.meta.dirname, 'fixtures', 'fake-parent-port.mjs'), join(out, 'engine.cjs'), '--data', data.path], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, CONFAB_LOG: 'error' },
     });

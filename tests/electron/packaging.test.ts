@@ -44,7 +44,7 @@ describe('electron-builder configuration', () => {
     expect(cfg.asarUnpack).toContain('node_modules/better-sqlite3-multiple-ciphers/**');
     const p = hostPaths({ isPackaged: true, appPath: '/opt/Confab/resources/app.asar', resourcesPath: '/opt/Confab/resources', electronVersion: '45.5.0', join: (...s) => s.join('/') });
     expect(p.nativeBinding).toBe('/opt/Confab/resources/app.asar.unpacked/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node');
-    expect(p.engineEntry).toBe('/opt/Confab/resources/app.asar/dist/electron/engine.mjs');
+    expect(p.engineEntry).toBe('/opt/Confab/resources/app.asar/dist/electron/engine.cjs');
     expect(p.rendererRoot).toBe('/opt/Confab/resources/app.asar/dist/renderer');
     const dev = hostPaths({ isPackaged: false, appPath: '/src/confab', resourcesPath: '/x', electronVersion: '45.5.0', join: (...s) => s.join('/') });
     expect(dev.nativeBinding).toBe('/src/confab/dist/electron-native/45.5.0/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node');
