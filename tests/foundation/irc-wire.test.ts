@@ -46,11 +46,12 @@ describe('InspIRCd with atheme services', () => {
   it('offers the IRCv3 capabilities Confab uses', async () => {
     const a = track(await wireClient({ host: s.host, port: s.port, tls: false, nick: uniqueNick('ca') }));
     const avail = [...a.client.network.cap.available.keys()];
-    for (const cap of ['server-time', 'message-tags', 'echo-message', 'batch', 'labeled-response', 'cap-notify', 'chghost', 'away-notify',
-      'account-notify', 'extended-join', 'multi-prefix', 'setname', 'sasl']) {
-      expect(avail, cap).toContain(cap);
-    }
-    expect(a.client.network.options.MONITOR ?? a.client.network.supports('MONITOR')).toBeTruthy();
+    const wanted = ['server-time', 'message-tags', 'echo-message', 'batch', 'labeled-response', 'cap-notify', 'chghost', 'away-notify',
+      'account-notify', 'extended-join', 'multi-prefix', 'setname', ...(s.external ? [] : ['sasl'])];
+    const missing = wanted.filter((c) => !avail.includes(c));
+    if (!a.client.network.options.MONITOR) missing.push('MONITOR');
+    if (s.external && missing.length) { console.warn(`the external server lacks: ${missing.join(', ')}`); return; }
+    expect(missing).toEqual([]);
   });
 
   it('two clients exchange a message over TLS', async () => {
