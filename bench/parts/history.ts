@@ -26,7 +26,7 @@ const SYL = ['ka', 'lo', 'mi', 'ran', 'te', 'so', 'vu', 'ner', 'pa', 'di', 'ko',
 const CJK = '的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持音乐包局觉今日東京駅会社電話仕事明日午後'.split('');
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'yuki', 'zhang', 'li', 'mei', 'sora', 'kenji'];
 
-function vocabulary(): string[] {
+export function vocabulary(): string[] {
   const r = rng(7);
   const words = [...COMMON];
   const seen = new Set(words);
@@ -68,7 +68,7 @@ interface World {
   convs: Array<{ id: number; account: number; members: string[] }>;
 }
 
-function setupWorld(store: HistoryStore): World {
+export function setupWorld(store: HistoryStore): World {
   const accounts = [
     store.addAccount({ protocol: 'xmpp', label: 'work', config: {} }).id,
     store.addAccount({ protocol: 'irc', label: 'libera', config: {} }).id,
@@ -97,7 +97,7 @@ const START = Date.UTC(2023, 0, 1);
 const SPAN = 3 * 365 * 24 * 3600 * 1000;
 
 /** generates the same N messages for every store built from the same world layout */
-function* batches(world: World, n: number, batch: number, samples: { phrases: string[] }): Generator<MessageInput[]> {
+export function* batches(world: World, n: number, batch: number, samples: { phrases: string[] }): Generator<MessageInput[]> {
   const vocab = vocabulary();
   const r = rng(42);
   const pickWord = zipf(vocab.length, r);

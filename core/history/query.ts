@@ -295,7 +295,9 @@ function parseDate(key: 'before' | 'after' | 'on', v: string, pos: number): { st
 export function parseQuery(q: string): ParsedQuery {
   if (typeof q !== 'string') throw new QueryError('the query must be text', 0);
   if (q.length > 2000) throw new QueryError('the query is too long (2000 characters at most)', 2000);
-  const toks = lex(q);
+  // control characters (NUL would cut the FTS5 expression short) count as spaces
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const toks = lex(q.replace(/[\u0000-\u001f\u007f]/g, ' '));
   if (toks.length === 0) throw new QueryError('type something to search for', 0);
   const p = new Parser(toks, q);
   const text = p.run();

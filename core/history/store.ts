@@ -11,7 +11,7 @@ import * as slots from './keyslots';
 import type { WriterLock } from './lock';
 import { parseQuery, type ParsedQuery } from './query';
 import { makeSnippet, positiveTerms } from './snippet';
-import { hasCjk } from './text';
+import { hasCjk, indexedSql } from './text';
 import { isCorruption, type DB } from './db';
 import type {
   Account,
@@ -34,6 +34,9 @@ import type {
   SlotInfo,
   SlotSpec,
 } from './types';
+
+/** indexes a new row (see migrations/0002-search.ts for why this is not an INSERT trigger) */
+const FTS_INSERT_SQL = `INSERT INTO messages_fts(rowid, body) VALUES (@id, ${indexedSql('@body')})`;
 
 /** ids: server-ms × 1024 + sequence */
 export const SEQ = 1024;
@@ -639,6 +642,7 @@ export class SqliteHistoryStore implements HistoryStore {
       m.source ?? null,
       m.oobUrl ?? null,
     );
+    this.run(FTS_INSERT_SQL, { id, body: m.body });
     return { id, status: 'inserted' };
   }
 

@@ -52,7 +52,7 @@ describe('migrations', () => {
     ins.run(1000 * 1024, 'an old message about penguins', 1000, 1000);
     ins.run(2000 * 1024, '古い東京のメッセージ', 2000, 2000);
     expect(migrate(db)).toBe(2);
-    expect(tables(db)).toEqual(expect.arrayContaining(['messages_fts', 'messages_fts_ai', 'messages_fts_ad', 'messages_fts_au']));
+    expect(tables(db)).toEqual(expect.arrayContaining(['messages_fts', 'messages_fts_ad', 'messages_fts_au']));
     expect((db.prepare("SELECT v FROM messages_fts_config WHERE k = 'secure-delete'").get() as { v: number }).v).toBe(1);
     db.close();
     const s = openArchive(dir, { key });
