@@ -164,12 +164,26 @@ export class XmppAdapter implements ProtocolAdapter {
     const own = parseJid(this.cfg.jid);
     if (!own.ok || !own.jid.local) throw new AdapterError({ kind: 'config', fatal: true, message: `invalid account address: ${own.ok ? 'no user name' : own.error}`, code: 'invalid-jid' });
     if (this.online) return;
+    // one attempt at a time: a second call joins the running one
+    if (this.connecting) return this.connecting;
+    this.connecting = this.attempt(own.jid.local, own.jid.domain, own.jid.resource, signal).finally(() => { this.connecting = null; });
+    return this.connecting;
+  }
+
+  private connecting: Promise<void> | null = null;
+
+  private async attempt(local: string, domain: string, resource: string, signal: AbortSignal): Promise<void> {
     this.closing = false;
-    this.ownBare = `${own.jid.local}@${own.jid.domain}`;
+    this.ownBare = `${local}@${domain}`;
     this.emit({ type: 'state', state: 'connecting' });
     try {
-      if (!this.client) this.client = await this.makeClient(own.jid.local, own.jid.domain, own.jid.resource || this.cfg.resource);
-      const how = await this.establish(this.client, signal);
+      if (!this.client) this.client = await this.makeClient(local, domain, resource || this.cfg.resource);
+      const c = this.client;
+      const how = await this.establish(c, signal);
+      if (this.closing || this.client !== c) {
+        await c.entity.stop().catch(() => {});
+        throw netError('disconnected while connecting', 'aborted');
+      }
       this.online = true;
       this.ownFull = this.client.entity.jid?.toString() ?? this.ownBare;
       this.emit({ type: 'self', id: this.ownFull });

@@ -74,6 +74,21 @@ describe('XMPP connect', () => {
     await expect(a.connect(sig())).rejects.toMatchObject({ kind: 'tls', fatal: true });
   });
 
+  it('two concurrent connect() calls share one attempt; an aborted attempt is a non-fatal network error', async () => {
+    const { a, rec } = adapter(srv, srv.users.bob);
+    await Promise.all([a.connect(sig()), a.connect(sig())]);
+    expect(rec.of('self')).toHaveLength(1);
+    await a.disconnect();
+    const ac = new AbortController();
+    const { a: b } = adapter(srv, srv.users.bob);
+    const p = b.connect(ac.signal);
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ kind: 'network', fatal: false });
+    // the same adapter connects fine afterwards
+    await b.connect(sig());
+    await b.disconnect();
+  });
+
   it('an invalid JID is a config error before any network', async () => {
     let connections = 0;
     const probe: Server = createServer((s) => { connections++; s.destroy(); });
