@@ -111,9 +111,6 @@ logfile "${join(dir.path, 'atheme.log')}" { error; info; network; };
   }
   const proc = startProcess('atheme-services', ['-n', '-c', confFile, '-D', dir.path, '-l', join(dir.path, 'atheme.log'), '-p', join(dir.path, 'atheme.pid')],
     ids ? { uid: ids.uid, gid: ids.gid, cwd: dir.path } : { cwd: dir.path });
-  let host = LOOPBACK;
-  let port = 0;
-  void host; void port;
   return {
     serverName: o.serverName,
     process: proc,
@@ -126,7 +123,6 @@ logfile "${join(dir.path, 'atheme.log')}" { error; info; network; };
       }
     },
     async register(h, p, accounts) {
-      host = h; port = p;
       for (const a of accounts) await registerAccount(h, p, a.name, a.password);
     },
     async stop() {

@@ -24,6 +24,8 @@ export interface InspircdOptions {
   extraConfig?: string;
   /** leave these modules out (e.g. ['ircv3_echomessage'] to test the no-echo path) */
   withoutModules?: string[];
+  /** real-network flood protection: `commandsPerSecond` allowed, then disconnect ("Excess Flood") past `threshold` */
+  strictFlood?: { commandsPerSecond: number; threshold: number };
 }
 
 export interface InspircdServer extends IrcServer {
@@ -63,8 +65,9 @@ export async function startInspircd(opts: InspircdOptions = {}): Promise<Inspirc
 <bind address="${LOOPBACK}" port="${tlsPort}" type="clients" sslprofile="Clients">
 ${wantServices ? `<bind address="${LOOPBACK}" port="${linkPort}" type="servers">` : ''}
 <sslprofile name="Clients" provider="gnutls" certfile="${cert.certFile}" keyfile="${cert.keyFile}" hash="sha256" requestclientcert="no">
-<connect allow="*" timeout="60" threshold="1000" pingfreq="120" hardsendq="2097152" softsendq="65536" recvq="65536"
+<connect allow="*" timeout="60" pingfreq="120" hardsendq="2097152" softsendq="65536" recvq="65536"
   localmax="1000" globalmax="1000" useident="no" resolvehostnames="no" limit="5000" maxchans="100" fakelag="no"
+  ${opts.strictFlood ? `threshold="${opts.strictFlood.threshold}" commandrate="${opts.strictFlood.commandsPerSecond * 1000}"` : 'threshold="1000" commandrate="1000000"'}
   ${opts.password ? `password="${opts.password}"` : ''}>
 <dns server="${LOOPBACK}" timeout="1">
 <pid file="${join(dir.path, 'inspircd.pid')}">
