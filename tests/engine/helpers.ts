@@ -131,7 +131,7 @@ export async function startPeer(descriptor: ProtocolDescriptor, config: ConfigVa
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`peer: timed out waiting for ${type}`));
+          reject(new Error(`peer: timed out waiting for ${type}; last events: ${JSON.stringify(events.slice(-8)).slice(0, 1500)}`));
         }, timeoutMs);
         waiters.add(check);
         check();
