@@ -66,7 +66,7 @@ export async function passphrase(g: GlobalOptions, creating: boolean, env: Env =
     try { text = readFileSync(g.passphraseFile, 'utf8'); } catch (err) {
       throw new CliError(`cannot read the passphrase file ${g.passphraseFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, EXIT.USAGE);
     }
-    const p = text.replace(/\r?\n$/, '');
+    const p = text.split(/\r?\n/)[0] ?? ''; // the first line
     if (!p) throw new CliError(`the passphrase file ${g.passphraseFile} is empty`, EXIT.AUTH);
     return p;
   }
