@@ -44,6 +44,24 @@ describe('InspIRCd + atheme: SASL PLAIN and NickServ', () => {
   });
 });
 
+describe('InspIRCd without SASL, atheme linked: NickServ fallback', () => {
+  let s: InspircdServer;
+  const erin = { name: nick('erin'), password: 'erin-secret-1' };
+  beforeAll(async () => { s = await startInspircd({ services: true, accounts: [erin], withoutModules: ['sasl'] }); });
+  afterAll(async () => { await s?.stop(); });
+
+  it('"auto" login identifies with NickServ when the server offers no SASL', async () => {
+    if (needsHarness(s, 'atheme services with a registered account')) return;
+    const a = track(await online({ server: s.host, port: s.port, tls: false, nick: erin.name, password: erin.password }));
+    await a.waitFor('message', (e) => e.message.from === 'nickserv' && /identified/i.test(e.message.body));
+  });
+
+  it('"sasl only" refuses to log in without SASL rather than sending the password elsewhere', async () => {
+    if (needsHarness(s, 'a server without SASL')) return;
+    expect(await connectFails({ server: s.host, port: s.port, tls: false, nick: nick('so'), password: 'whatever', auth: 'sasl' })).toMatchObject({ kind: 'auth', fatal: true });
+  });
+});
+
 describe('ngircd: password, nick, TLS, proxies, network errors', () => {
   let s: IrcServer;
   let locked: IrcServer;

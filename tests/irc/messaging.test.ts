@@ -86,6 +86,29 @@ describe('on InspIRCd (IRCv3)', () => {
   });
 });
 
+describe('on InspIRCd with echo-message but no labeled-response', () => {
+  let s: InspircdServer;
+  beforeAll(async () => { s = await startInspircd({ withoutModules: ['ircv3_labeledresponse'] }); });
+  afterAll(async () => { await s?.stop(); });
+
+  it('echoes are matched by text: a split message is confirmed once, after its last part', async () => {
+    if (needsHarness(s, 'a server without labeled-response')) return;
+    const base = { server: s.host, port: s.port, tls: false };
+    const a = track(await online({ ...base, nick: nick('el') }));
+    const b = track(await online({ ...base, nick: nick('em') }));
+    const body = 'echo me '.repeat(120).trim();
+    await a.adapter.send({ kind: 'direct', id: b.nick.toLowerCase() }, { body: 'short one', clientId: 'e-1' });
+    await a.adapter.send({ kind: 'direct', id: b.nick.toLowerCase() }, { body, clientId: 'e-2' });
+    expect((await a.waitFor('receipt', (e) => e.clientId === 'e-1')).status).toBe('sent');
+    const r2 = await a.waitFor('receipt', (e) => e.clientId === 'e-2');
+    expect(r2.status).toBe('sent');
+    expect(r2.serverId).toBeTruthy();
+    await expect.poll(() => b.events.filter((e) => e.type === 'message' && e.message.body.startsWith('echo me')).length).toBeGreaterThan(1);
+    // the echoes were consumed as confirmations, not shown as new outgoing messages
+    expect(a.events.filter((e) => e.type === 'message' && e.message.direction === 'out')).toEqual([]);
+  });
+});
+
 describe('on ngircd (no echo-message)', () => {
   let s: IrcServer;
   beforeAll(async () => { s = await startNgircd(); });
