@@ -23,7 +23,7 @@ import type {
 import { AdapterError } from '../../core/protocol/types';
 import { Listeners } from '../../core/util/emitter';
 import { executeCommand, NS_COMMANDS, parseCommand, submitCommand, type CommandStep } from './adhoc';
-import { fetchBookmarks, parseBookmarks, publishBookmark, retractBookmark, type Bookmark } from './bookmarks';
+import { fetchBookmarks, fetchLegacyBookmarks, parseBookmarks, parseLegacyBookmarks, publishBookmark, retractBookmark, storeLegacyBookmarks, type Bookmark } from './bookmarks';
 import { enableCarbons, unwrapCarbon } from './carbons';
 import { chatStateElement, chatStateMessage, COMPOSING_REFRESH_MS } from './chatStates';
 import { createXmppClient, type XmppClient } from './client';
@@ -740,21 +740,55 @@ export class XmppAdapter implements ProtocolAdapter {
 
   // ---- bookmarks (XEP-0402) ------------------------------------------------------------------
 
+  /** 'pep': XEP-0402; 'private': XEP-0048 in private storage, when the server has no usable PEP */
+  private bookmarkStore: 'pep' | 'private' | null = null;
+
+  /** where bookmarks live on this server (known after the first bookmark call) */
+  get bookmarkStorage(): 'pep' | 'private' | null {
+    return this.bookmarkStore;
+  }
+
+  private static readonly NO_PEP = new Set(['service-unavailable', 'feature-not-implemented', 'not-allowed', 'forbidden']);
+
   async bookmarks(): Promise<Bookmark[]> {
-    const res = await this.requireOnline().iq.request(fetchBookmarks(), this.cfg.timeoutMs).catch((e: unknown) => {
-      const ce = classifyError(e);
-      if (ce.code === 'item-not-found') return null;
-      throw ce;
-    });
-    return res ? parseBookmarks(res.getChild('pubsub', NS.pubsub)) : [];
+    const c = this.requireOnline();
+    if (this.bookmarkStore !== 'private') {
+      try {
+        const res = await c.iq.request(fetchBookmarks(), this.cfg.timeoutMs);
+        this.bookmarkStore = 'pep';
+        return parseBookmarks(res.getChild('pubsub', NS.pubsub));
+      } catch (e) {
+        const ce = classifyError(e);
+        if (ce.code === 'item-not-found') { this.bookmarkStore = 'pep'; return []; }
+        if (!XmppAdapter.NO_PEP.has(ce.code ?? '')) throw ce;
+        this.bookmarkStore = 'private';
+      }
+    }
+    const res = await c.iq.request(fetchLegacyBookmarks(), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    return parseLegacyBookmarks(res.getChild('query', NS.privateStorage));
   }
 
   async addBookmark(b: Bookmark): Promise<void> {
-    await this.requireOnline().iq.request(publishBookmark(b), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const c = this.requireOnline();
+    if (this.bookmarkStore === null) await this.bookmarks().catch(() => []);
+    if (this.bookmarkStore === 'private') {
+      const list = (await this.bookmarks()).filter((x) => x.room !== b.room);
+      await c.iq.request(storeLegacyBookmarks([...list, b]), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+      return;
+    }
+    await c.iq.request(publishBookmark(b), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   async removeBookmark(room: string): Promise<void> {
-    await this.requireOnline().iq.request(retractBookmark(this.requireBare(room)), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+    const c = this.requireOnline();
+    const jid = this.requireBare(room);
+    if (this.bookmarkStore === null) await this.bookmarks().catch(() => []);
+    if (this.bookmarkStore === 'private') {
+      const list = (await this.bookmarks()).filter((x) => x.room !== jid);
+      await c.iq.request(storeLegacyBookmarks(list), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
+      return;
+    }
+    await c.iq.request(retractBookmark(jid), this.cfg.timeoutMs).catch((e: unknown) => { throw classifyError(e); });
   }
 
   // ---- typing / markers ----------------------------------------------------------------------

@@ -31,3 +31,25 @@ export function publishBookmark(b: Bookmark): XmlElement {
 }
 
 export const retractBookmark = (room: string) => xml('iq', { type: 'set' }, xml('pubsub', { xmlns: NS.pubsub }, xml('retract', { node: NS.bookmarks2, notify: 'true' }, xml('item', { id: room }))));
+
+// ---- XEP-0048 fallback: bookmarks in private XML storage (XEP-0049) ----------------------------
+
+export const fetchLegacyBookmarks = () => xml('iq', { type: 'get' }, xml('query', { xmlns: NS.privateStorage }, xml('storage', { xmlns: NS.bookmarksLegacy })));
+
+export function parseLegacyBookmarks(query: XmlElement | undefined): Bookmark[] {
+  const out: Bookmark[] = [];
+  for (const c of query?.getChild('storage', NS.bookmarksLegacy)?.getChildren('conference') ?? []) {
+    const room = bareOf(c.attrs.jid);
+    if (!room) continue;
+    const nick = c.getChildText('nick') ?? undefined;
+    const password = c.getChildText('password') ?? undefined;
+    out.push({ room, ...(c.attrs.name ? { name: c.attrs.name } : {}), ...(nick ? { nick } : {}), ...(password ? { password } : {}), autojoin: c.attrs.autojoin === 'true' || c.attrs.autojoin === '1' });
+  }
+  return out;
+}
+
+/** the whole list is stored at once (XEP-0048 has no per-item publish) */
+export function storeLegacyBookmarks(list: Bookmark[]): XmlElement {
+  return xml('iq', { type: 'set' }, xml('query', { xmlns: NS.privateStorage }, xml('storage', { xmlns: NS.bookmarksLegacy },
+    ...list.map((b) => xml('conference', { jid: b.room, name: b.name, autojoin: b.autojoin ? 'true' : 'false' }, b.nick ? xml('nick', {}, b.nick) : undefined, b.password ? xml('password', {}, b.password) : undefined)))));
+}

@@ -101,6 +101,7 @@ describe('XMPP group chat', () => {
     await a.a.rooms.join({ room, nick: 'Alice', bookmark: true });
     const bms = await a.a.bookmarks();
     expect(bms.find((x) => x.room === room)).toMatchObject({ autojoin: true, nick: 'Alice' });
+    expect(a.a.bookmarkStorage).toBe('pep');
     await a.a.disconnect();
     const again = await online(srv, srv.users.alice, {}, bag);
     await again.rec.waitFor('room-joined', (e) => e.room.id === room);
