@@ -81,6 +81,13 @@ export class IrcAdapter implements ProtocolAdapter {
   }
 
   private emit(e: AdapterEvent): void {
+    // what to rejoin after a reconnect: every channel we are in (with its key), none we left or were kicked from
+    if (e.type === 'room-joined') {
+      const key = this.ctx?.channels.get(e.room.id)?.key ?? this.wantedChannels.get(e.room.id)?.key;
+      this.wantedChannels.set(e.room.id, { name: e.room.name ?? e.room.id, ...(key ? { key } : {}) });
+    } else if (e.type === 'room-left') {
+      this.wantedChannels.delete(e.roomId);
+    }
     this.listeners.emit(e, (err) => this.deps.log.warn('IRC listener threw', { err: (err as Error)?.message }));
   }
 

@@ -63,3 +63,22 @@ it('connect() again rejoins the keyed channel and restores away', async () => {
   });
   expect(whois).toContain('focus time');
 });
+
+it('a channel we were kicked from is not rejoined on the next connect', async () => {
+  const other = `#kicked-${process.pid}`;
+  const opJoined = new Promise((r) => op.client.once('join', r));
+  op.client.join(other);
+  await opJoined;
+  await alice.adapter.rooms!.join({ channel: other });
+  op.client.raw(`KICK ${other} ${alice.nick} :out`);
+  await alice.waitFor('room-left', (e) => e.roomId === other);
+  alice.clear();
+  link.cutAll();
+  await alice.waitFor('state', (e) => e.state === 'offline');
+  await alice.adapter.connect(new AbortController().signal);
+  await alice.waitFor('room-joined', (e) => e.room.id === chan);
+  // the keyed channel came back; the one we were kicked from did not
+  await alice.adapter.send({ kind: 'room', id: chan }, { body: 'sync point', clientId: 'sync-1' });
+  await alice.waitFor('receipt', (e) => e.clientId === 'sync-1');
+  expect(alice.events.some((e) => e.type === 'room-joined' && e.room.id === other)).toBe(false);
+});
