@@ -33,13 +33,18 @@ const hasSealedSlot = (slots: readonly SlotView[]) => slots.some((s) => s.kind =
 export function createKeyFlow(deps: { decision: () => Promise<SealingDecision>; sealer: Sealer }) {
   let sealing: Promise<SealOutcome> | null = null;
 
-  /** after the archive is unlocked: seal its key once (concurrent calls share one attempt) */
-  function sealIfNeeded(call: Call, slots: readonly SlotView[]): Promise<SealOutcome> {
+  /**
+   * After the archive is unlocked: seal its key once. Concurrent calls share one attempt, and the
+   * slots are read fresh (an event carrying an older slot list must not add a second slot).
+   */
+  function sealIfNeeded(call: Call): Promise<SealOutcome> {
     if (sealing) return sealing;
     sealing = (async (): Promise<SealOutcome> => {
       const d = await deps.decision();
       if (d.mode !== 'safeStorage') return 'passphrase-mode';
-      if (hasSealedSlot(slots)) return 'already-sealed';
+      const st = await call('archive.status', {});
+      if (!st.ok || st.value.state !== 'unlocked') return 'failed';
+      if (hasSealedSlot(st.value.slots)) return 'already-sealed';
       const k = await call('archive.exportKey', {});
       if (!k.ok) return 'failed';
       let blob: Buffer;

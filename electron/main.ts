@@ -132,7 +132,7 @@ async function onEngineUp(h: EngineHandle) {
   h.onBatch((events) => onEngineEvents(events));
   sendToWindow(CHANNELS.connection, true);
   const status = await h.call('archive.status', {});
-  if (status.ok) await onArchiveStatus(status.value.state, status.value.slots);
+  if (status.ok) await onArchiveStatus(status.value.state);
   await refreshUnread(h);
   const st = await h.call('status.get', {});
   if (st.ok) dndEnd = st.value.dnd ? (st.value.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
@@ -178,7 +178,7 @@ function onEngineEvents(events: AnyEvent[]) {
         trayDirty = true;
         break;
       case 'archive.status':
-        void onArchiveStatus(e.payload.state, e.payload.slots);
+        void onArchiveStatus(e.payload.state);
         break;
       default:
         break;
@@ -216,7 +216,7 @@ const keyFlow = createKeyFlow({
   },
 });
 
-async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked', slots: Array<{ id: string; kind: string; name?: string | undefined }>) {
+async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked') {
   const h = engine;
   if (!h) return;
   const d = await decideSealing();
@@ -228,7 +228,7 @@ async function onArchiveStatus(state: 'none' | 'locked' | 'unlocked', slots: Arr
       void flushPendingUri();
     }
     // seal the key for the next start; the passphrase slot stays as the way back in
-    const sealed = await keyFlow.sealIfNeeded(h.call, slots);
+    const sealed = await keyFlow.sealIfNeeded(h.call);
     if (sealed === 'sealed' || sealed === 'failed') log('archive key sealing', { outcome: sealed });
     return;
   }
