@@ -6,6 +6,7 @@ import type { XmppAdapter } from '../../protocols/xmpp/index';
 import { startBiboumi, type BiboumiGateway } from '../harness/biboumi';
 import { startNgircd, type IrcServer } from '../harness/ngircd';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { startGatewayComponent } from './fixtures/gateway-component';
 import { cid, closeAll, online } from './helpers';
 
 let srv: ProsodyServer;
@@ -13,7 +14,7 @@ let gw: BiboumiGateway;
 let irc: IrcServer;
 const bag: XmppAdapter[] = [];
 beforeAll(async () => {
-  srv = await startProsody({ components: [{ name: 'irc' }] });
+  srv = await startProsody({ components: [{ name: 'irc' }, { name: 'legacy' }] });
   if (srv.external) return;
   gw = await startBiboumi(srv);
   irc = await startNgircd();
@@ -61,7 +62,26 @@ function ircClient(host: string, port: number, nick: string): Promise<{ lines: s
   });
 }
 
-describe('XMPP gateways (biboumi)', () => {
+describe('XMPP gateways', () => {
+  it('lists a gateway (disco category gateway) and registers with it (XEP-0077)', async () => {
+    if (srv.external) return console.log('skipped: the gateway component is attached to the harness Prosody only');
+    const comp = srv.components.legacy!;
+    const legacy = await startGatewayComponent('127.0.0.1', srv.componentPort!, comp.domain, comp.secret);
+    try {
+      const a = await online(srv, srv.users.alice, {}, bag);
+      const gws = await a.a.gateways();
+      expect(gws).toContainEqual({ jid: comp.domain, type: 'legacy', name: 'Legacy IM', registration: true });
+      const form = await a.a.registrationFields(comp.domain);
+      expect(form).toEqual({ registered: false, instructions: 'Enter your Legacy IM number and password', fields: ['username', 'password'] });
+      await a.a.register(comp.domain, { username: '123456', password: 'legacy-secret' });
+      expect(legacy.registrations.get(srv.users.alice.jid)).toEqual({ username: '123456', password: 'legacy-secret' });
+      expect((await a.a.registrationFields(comp.domain)).registered).toBe(true);
+    } finally {
+      legacy.stop();
+    }
+  });
+
+
   it('lists biboumi as a gateway, configures it (ad-hoc), joins an IRC channel as a room and talks to IRC', async () => {
     if (srv.external) return console.log('skipped: the biboumi gateway is started by the harness only');
     const a = await online(srv, srv.users.alice, {}, bag);
