@@ -5,6 +5,7 @@ import { loadAll, wireEvents } from '../stores/events';
 import { ArchiveScreen } from './archive/ArchiveScreen';
 import { MainWindow } from './MainWindow';
 import { errorText } from '../bridge/api';
+import { reportIdle } from '../lib/idle';
 
 export function App() {
   const archive = useSession((s) => s.archive);
@@ -24,6 +25,7 @@ export function App() {
     loadAll()
       .then(() => setLoaded(true))
       .catch((e: unknown) => setLoadError(errorText(e)));
+    return reportIdle();
   }, [unlocked]);
 
   let body;

@@ -18,6 +18,7 @@ import { MeetingDialog } from './rooms/MeetingDialog';
 import { SearchDialog } from './search/SearchDialog';
 import { QuickSwitcher } from './switcher/QuickSwitcher';
 import { Toasts } from './common/Toasts';
+import { ErrorBoundary } from './common/ErrorBoundary';
 
 export function MainWindow() {
   const dialog = useUi((s) => s.dialog);
@@ -70,8 +71,9 @@ export function MainWindow() {
       </nav>
       <main className="main" aria-label="Chat">
         <DigestBanner />
-        {activeId ? <ChatView key={activeId} conversationId={activeId} /> : <EmptyChat />}
+        <ErrorBoundary key={activeId ?? 'none'}>{activeId ? <ChatView key={activeId} conversationId={activeId} /> : <EmptyChat />}</ErrorBoundary>
       </main>
+      <ErrorBoundary key={dialog ?? 'none'} onReset={close}>
       {dialog === 'accounts' && <AccountsDialog onClose={close} />}
       {dialog === 'search' && <SearchDialog onClose={close} />}
       {dialog === 'switcher' && <QuickSwitcher onClose={close} />}
@@ -80,6 +82,7 @@ export function MainWindow() {
       {dialog === 'addContact' && <AddContactDialog onClose={close} />}
       {dialog === 'settings' && <SettingsDialog onClose={close} />}
       {dialog === 'person' && <PersonDialog onClose={close} />}
+      </ErrorBoundary>
       <Toasts />
     </div>
   );

@@ -21,10 +21,14 @@ export function FieldInput(props: { field: FieldDTO; value: FieldValue | undefin
   }
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {field.label}
-        {field.required && <span aria-hidden="true"> *</span>}
-      </label>
+      <span className="label-row">
+        <label htmlFor={id}>{field.label}</label>
+        {field.required && (
+          <span className="req" aria-hidden="true">
+            *
+          </span>
+        )}
+      </span>
       {field.type === 'select' ? (
         <select id={id} value={String(value ?? '')} aria-describedby={describedBy} onChange={(e) => props.onChange(e.target.value)}>
           {(field.options ?? []).map((o) => (
@@ -33,6 +37,20 @@ export function FieldInput(props: { field: FieldDTO; value: FieldValue | undefin
             </option>
           ))}
         </select>
+      ) : isMultiline(field) ? (
+        <textarea
+          id={id}
+          name={field.key}
+          rows={4}
+          spellCheck={false}
+          className="mono"
+          value={value === undefined ? '' : String(value)}
+          required={field.required}
+          placeholder={field.placeholder}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
       ) : (
         <input
           id={id}
@@ -55,6 +73,11 @@ export function FieldInput(props: { field: FieldDTO; value: FieldValue | undefin
       )}
     </div>
   );
+}
+
+/** PEM blocks keep their line breaks: a text field named …Pem or labelled (PEM) gets a textarea */
+export function isMultiline(field: FieldDTO): boolean {
+  return field.type === 'text' && (/pem$/i.test(field.key) || /\(PEM\)/.test(field.label));
 }
 
 /** initial values from the descriptor's defaults */

@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, useMemo } from 'react';
 import { CommandError, errorText, rpc } from '../../bridge/api';
 import { useAccounts } from '../../stores/accounts';
 import { Dialog } from '../common/Dialog';
 
 export function AddContactDialog({ onClose }: { onClose: () => void }) {
-  const accounts = useAccounts((s) => s.accounts.filter((a) => a.caps?.contacts !== false));
+  const allAccounts = useAccounts((s) => s.accounts);
+  const accounts = useMemo(() => allAccounts.filter((a) => a.caps?.contacts !== false), [allAccounts]);
   const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');

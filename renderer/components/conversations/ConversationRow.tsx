@@ -6,16 +6,16 @@ import { Badges } from '../common/Badges';
 
 export function ConversationRow({ c, active }: { c: ConversationDTO; active: boolean }) {
   const accounts = useAccounts((s) => s.accounts);
-  const label = `${c.title}${c.unread ? `, ${c.unread} unread` : ''}${c.mentions ? `, ${c.mentions} mentions` : ''}`;
   return (
     <li className={`row conv${active ? ' active' : ''}${c.unread ? ' unread' : ''}`} data-testid="conversation" data-title={c.title}>
-      <button type="button" className="row-main" aria-current={active ? 'true' : undefined} aria-label={label} onClick={() => useConversations.getState().select(c.id)}>
+      <button type="button" className="conv-main" aria-current={active ? 'true' : undefined} onClick={() => useConversations.getState().select(c.id)}>
         <span className="kind" aria-hidden="true">
           {c.kind === 'room' ? '#' : '@'}
         </span>
+        <span className="sr-only">{c.kind === 'room' ? 'Room ' : 'Chat with '}</span>
         <span className="title">{c.title}</span>
-        <span className="muted small-text">{accountName(accounts, c.accountId)}</span>
-        {c.lastMessageAt && <span className="muted small-text">{shortDate(c.lastMessageAt)}</span>}
+        <span className="when muted small-text">{c.lastMessageAt ? shortDate(c.lastMessageAt) : ''}</span>
+        <span className="account muted small-text">{accountName(accounts, c.accountId)}{c.muted ? ' · muted' : ''}</span>
         <Badges unread={c.unread} mentions={c.mentions} />
       </button>
     </li>

@@ -1,5 +1,5 @@
 /** Join a room: the form comes from the chosen account's join fields. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, useMemo } from 'react';
 import type { FieldDTO } from '../../../contract';
 import { CommandError, errorText, rpc } from '../../bridge/api';
 import { useAccounts } from '../../stores/accounts';
@@ -8,7 +8,8 @@ import { Dialog } from '../common/Dialog';
 import { cleanValues, defaults, FieldInput, type FieldValue } from '../common/FieldInput';
 
 export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
-  const accounts = useAccounts((s) => s.accounts.filter((a) => a.caps?.rooms !== false));
+  const allAccounts = useAccounts((s) => s.accounts);
+  const accounts = useMemo(() => allAccounts.filter((a) => a.caps?.rooms !== false), [allAccounts]);
   const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
   const [fields, setFields] = useState<FieldDTO[]>([]);
   const [values, setValues] = useState<Record<string, FieldValue>>({});

@@ -7,7 +7,8 @@ import { useConversations } from '../../stores/conversations';
 import { Dialog } from '../common/Dialog';
 
 export function MeetingDialog({ onClose }: { onClose: () => void }) {
-  const accounts = useAccounts((s) => s.accounts.filter((a) => a.caps?.rooms !== false));
+  const allAccounts = useAccounts((s) => s.accounts);
+  const accounts = useMemo(() => allAccounts.filter((a) => a.caps?.rooms !== false), [allAccounts]);
   const people = useContacts((s) => s.people);
   const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
   const [picked, setPicked] = useState<Set<string>>(new Set());

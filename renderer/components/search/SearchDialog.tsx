@@ -53,7 +53,7 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
       <form onSubmit={submit} role="search">
         <div className="field">
           <label htmlFor="search-q">Words</label>
-          <input id="search-q" type="search" autoFocus value={text} onChange={(e) => useSearch.getState().setText(e.target.value)} placeholder='words, "a phrase", prefix*' />
+          <input id="search-q" type="text" autoFocus value={text} onChange={(e) => useSearch.getState().setText(e.target.value)} placeholder='words, "a phrase", prefix*' />
         </div>
         <div className="filters">
           {FILTERS.map((f) => (

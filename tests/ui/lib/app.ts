@@ -43,7 +43,7 @@ export function conversationRow(page: Page, titlePart: string): Locator {
 export async function unreadOf(page: Page, titlePart: string): Promise<number> {
   const badge = conversationRow(page, titlePart).getByTestId('unread-badge');
   if ((await badge.count()) === 0) return 0;
-  return Number(await badge.textContent());
+  return Number(await badge.getAttribute('data-count'));
 }
 
 /** waits until the conversation shows at least `n` unread */
@@ -51,7 +51,7 @@ export async function waitUnread(page: Page, titlePart: string, n: number): Prom
   await page.waitForFunction(
     ([t, min]) => {
       const rows = Array.from(document.querySelectorAll('[data-testid="conversation"]')).filter((r) => r.textContent?.includes(t as string));
-      return rows.some((r) => Number(r.querySelector('[data-testid="unread-badge"]')?.textContent ?? 0) >= (min as number));
+      return rows.some((r) => Number(r.querySelector('[data-testid="unread-badge"]')?.getAttribute('data-count') ?? 0) >= (min as number));
     },
     [titlePart, n] as const,
   );
