@@ -34,6 +34,8 @@ export class AccountRuntime {
   /** when the connection was last lost (for gap records) */
   lostAt: number | null = null;
   everOnline = false;
+  /** the adapter sent a roster during the current connection (server-side contact list) */
+  rosterSeen = false;
   /** clientIds handed to the wire on this connection and not yet confirmed */
   readonly sending = new Set<string>();
   /** clientId → how many connections dropped while it was on the wire */
@@ -94,6 +96,7 @@ export class AccountRuntime {
     }
     this.setState(this.everOnline ? 'reconnecting' : 'connecting');
     this.state = 'connecting';
+    this.rosterSeen = false;
     try {
       await adapter.connect(abort.signal);
     } catch (err) {
@@ -132,6 +135,7 @@ export class AccountRuntime {
       }
       return;
     }
+    if (e.type === 'roster') this.rosterSeen = true;
     if (e.type === 'self') {
       this.self = e.id;
       if (e.nick) this.nick = e.nick;

@@ -71,6 +71,8 @@ interface Digest {
 type Incoming = { rt: AccountRuntime; m: IncomingMessage };
 
 const MAX_SEND_ATTEMPTS = 3;
+/** config flag of an account removed with its history kept */
+const REMOVED = '__removed';
 const CATCHUP_PAGE = 200;
 const CATCHUP_MAX_PAGES = 50;
 
@@ -125,7 +127,7 @@ export class Engine {
     if (dndExpired(this.status, this.now())) this.status = endDnd(this.status);
     if (this.status.dnd) this.digest = { since: this.now(), from: new Map(), messages: 0, mentions: 0 };
     this.scheduleDndEnd();
-    for (const a of s.listAccounts()) this.addRuntime(a);
+    for (const a of s.listAccounts()) if (!a.config[REMOVED]) this.addRuntime(a);
     this.emit({ type: 'status.changed', payload: this.statusDTO() });
     if (effectiveStatus(this.status).show !== 'offline') {
       for (const rt of this.runtimes.values()) if (rt.account.enabled) void rt.connect();
@@ -202,6 +204,13 @@ export class Engine {
         } catch (err) {
           this.emit({ type: 'error', payload: { code: 'protocol', message: `could not re-join ${r.roomId}: ${toErrorInfo(err).message}`, accountId: rt.id } });
         }
+      }
+    }
+    // a contact list kept by the client (IRC MONITOR) is handed to a fresh adapter; a server-side
+    // roster (XMPP) has arrived before connect resolved and needs nothing
+    if (!resumed && adapter.contacts && !rt.rosterSeen) {
+      for (const c of this.store.listContacts(rt.account.id)) {
+        await adapter.contacts.add(c.address, c.name ? { name: c.name } : {}).catch((err) => this.opts.log.warn('could not watch a contact', { account: rt.id, err: toErrorInfo(err).message }));
       }
     }
     await this.catchUp(rt, resumed);
@@ -1017,7 +1026,11 @@ export class Engine {
       },
       'protocols.list': () => this.opts.registry.list().map((d) => ({ id: d.id, displayName: d.displayName, configFields: d.configFields.map((f) => ({ ...f })) })),
 
-      'accounts.list': () => requireStore().listAccounts().map((a) => this.accountDTO(a, this.runtimes.get(String(a.id)))),
+      'accounts.list': () =>
+        requireStore()
+          .listAccounts()
+          .filter((a) => !a.config[REMOVED])
+          .map((a) => this.accountDTO(a, this.runtimes.get(String(a.id)))),
       'accounts.add': ({ protocol, label, config, enabled }) => {
         const d = this.descriptor(protocol);
         this.validateConfig(d, config);
@@ -1066,11 +1079,14 @@ export class Engine {
         if (rt) await rt.dispose();
         this.runtimes.delete(id);
         if (keepHistory) {
-          // the history store refuses to drop an account with history unless asked; keep it disabled instead
+          // the history store refuses to drop an account that has history: it stays, disabled,
+          // without secrets, hidden from the account list, so its history remains searchable
           try {
             s.removeAccount(Number(id), { deleteHistory: false });
           } catch {
-            s.updateAccount(Number(id), { enabled: false, secrets: {} });
+            const a = s.getAccount(Number(id));
+            if (!a) throw new ContractError('not-found', `no account ${id}`);
+            s.updateAccount(a.id, { enabled: false, secrets: {}, config: { ...a.config, [REMOVED]: true } });
           }
         } else s.removeAccount(Number(id), { deleteHistory: true });
         this.emit({ type: 'accounts.removed', payload: { id } });

@@ -146,4 +146,19 @@ describe('engine across XMPP and IRC', () => {
     }, 'everyone in the meeting channel');
     expect(members.map((m) => m.nick.toLowerCase()).sort()).toEqual([bobNick, carolNick, myNick].sort());
   });
+
+  it('after an engine restart the IRC buddy list (MONITOR) is watched again and the metacontact is intact', async () => {
+    // bob shares no channel with us any more: only the MONITOR list can tell us he is online
+    await bobIrc.adapter.rooms!.part(chan);
+    await t.close();
+    closers.splice(0, 1); // the first closer was the engine's
+    t = await startTestEngine(dir.path, 'unlock');
+    closers.push(() => t.close());
+    for (const a of [xa, ia]) await t.waitEvent('accounts.changed', (x) => x.id === a.id && x.state === 'online');
+    const bob = await until(async () => {
+      const p = (await t.call('contacts.list', {})).find((x) => x.identities.length === 2);
+      return p?.identities.find((i) => i.accountId === ia.id)?.presence.show === 'available' ? p : null;
+    }, 'bob seen online on IRC again');
+    expect(bob.identities.map((i) => i.accountId).sort()).toEqual([xa.id, ia.id].sort());
+  });
 });
