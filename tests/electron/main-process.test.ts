@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleElectron } from '../../build/bundle-electron.mjs';
 import { CHANNELS } from '../../electron/channels';
+import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { tempDir } from '../harness/util';
+import { xmppPeer, type XmppPeer } from '../ui/lib/peers';
 import { createFakeElectron, type Sent } from './fixtures/fakeElectron';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -20,6 +22,8 @@ const tmp = tempDir('electron-main');
 const fake = createFakeElectron({ appPath, userData: join(tmp.path, 'user-data'), backend: 'gnome_libsecret' });
 const { rec, ipcMain, app } = fake;
 const PASS = 'correct horse battery staple';
+let prosody: ProsodyServer | null = null;
+let bob: XmppPeer | null = null;
 
 const savedEnv = { ...process.env };
 beforeAll(async () => {
@@ -41,6 +45,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await bob?.stop();
+  await prosody?.stop();
   for (const c of rec.engines) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   process.env = savedEnv;
   rmSync(appPath, { recursive: true, force: true });
@@ -157,6 +163,44 @@ describe('desktop main process (bundled) with a real engine', () => {
     ((tray.menu.find((i) => i.label === 'Turn off Do not disturb')!.click) as () => void)();
     await waitFor(() => !/do not disturb until/.test(tray.tooltip), 'DND off');
   });
+
+  it('shows the engine\'s notification for a real incoming message; a click opens the conversation', async () => {
+    prosody = await startProsody();
+    const alice = prosody.users.alice;
+    const added = await request('accounts.add', {
+      protocol: 'xmpp',
+      label: 'Desktop',
+      config: { jid: alice.jid, password: alice.password, server: prosody.host, port: prosody.port, caPem: prosody.caPem },
+    });
+    expect(added).toMatchObject({ ok: true });
+    await waitFor(() => sent().some((s) => s.channel === CHANNELS.frame && JSON.stringify(s.payload).includes('"accounts.changed"') && JSON.stringify(s.payload).includes('"online"')), 'the account online', 60_000);
+    bob = await xmppPeer(prosody, prosody.users.bob);
+    await bob.say(alice.jid, 'ping from bob');
+    // the engine decided to notify: the event reached the page, which asks main to show it
+    await waitFor(() => sent().some((s) => s.channel === CHANNELS.frame && JSON.stringify(s.payload).includes('"notify"')), 'the notify event', 60_000);
+    const frame = sent().find((s) => s.channel === CHANNELS.frame && JSON.stringify(s.payload).includes('"notify"'))!.payload as { events: Array<{ type: string; payload: { messageId: string; conversationId: string } }> };
+    const n = frame.events.find((e) => e.type === 'notify')!.payload;
+    ipcMain.emit(CHANNELS.notify, ipcEvent({ id: 77 }), n.messageId); // not our window: nothing
+    ipcMain.emit(CHANNELS.notify, ipcEvent(), 'no-such-message'); // not from the engine: nothing
+    expect(rec.notifications).toEqual([]);
+    ipcMain.emit(CHANNELS.notify, ipcEvent(), n.messageId);
+    expect(rec.notifications).toEqual([expect.objectContaining({ body: 'ping from bob' })]);
+    win().hide();
+    rec.notifications[0]!.click();
+    expect(win().visible).toBe(true);
+    expect(sent().filter((s) => s.channel === CHANNELS.notifyClick).map((s) => s.payload)).toEqual([n.messageId]);
+    // the tray counts it as unread
+    await waitFor(() => /1 unread/.test(rec.trays[0]!.tooltip), 'the unread count in the tray');
+  }, 120_000);
+
+  it('opens an xmpp: link handed over by a second instance in the right account', async () => {
+    const carol = prosody!.users.carol.jid;
+    app.emit('second-instance', {}, ['/usr/bin/confab', '--no-sandbox', `xmpp:${carol}?message`]);
+    await waitFor(() => sent().some((s) => s.channel === CHANNELS.frame && JSON.stringify(s.payload).includes('"conversations.changed"') && JSON.stringify(s.payload).includes(carol)), 'the conversation with carol', 30_000);
+    // a link to a network without an account says what to add
+    app.emit('second-instance', {}, ['/usr/bin/confab', 'ircs://irc.example.net/#confab']);
+    await waitFor(() => sent().some((s) => s.channel === CHANNELS.frame && JSON.stringify(s.payload).includes('add an account on irc.example.net')), 'the missing-account message');
+  }, 60_000);
 
   it('restarts a crashed engine and tells the page', async () => {
     const first = rec.engines.at(-1)!;
