@@ -35,7 +35,12 @@ async function sender(p: RoleParams) {
   const a = xmppProtocol.create({ jid: p.jid, password: p.password, server: p.host, port: p.port, caPem: p.caPem, resource: 'flood' }, { log: { debug() {}, info() {}, warn() {}, error() {} }, now: Date.now });
   await a.connect(new AbortController().signal);
   process.stdout.write('start\n');
-  for (let i = 0; i < p.count; i++) await a.send({ kind: 'direct', id: p.to! }, { body: `${BODY}${i}`, clientId: `flood-${i}` });
+  // pipelined: up to 100 sends in flight, so the sender is not what sets the pace
+  for (let i = 0; i < p.count; i += 100) {
+    const batch = [];
+    for (let j = i; j < Math.min(p.count, i + 100); j++) batch.push(a.send({ kind: 'direct', id: p.to! }, { body: `${BODY}${j}`, clientId: `flood-${j}` }));
+    await Promise.all(batch);
+  }
   process.stdout.write('sent\n');
   await new Promise((r) => setTimeout(r, 60_000)).catch(() => {});
 }
@@ -102,7 +107,8 @@ export async function run(ctx: BenchContext): Promise<void> {
   const count = ctx.size ?? 5000;
   const { startProsody } = await import('../../tests/harness/prosody');
   const { startEngineProcess } = await import('../../engine/client');
-  const server = await startProsody();
+  // archiving off: with Prosody's file storage the server, not the clients, would set the pace
+  const server = await startProsody({ extraConfig: 'modules_disabled = { "mam"; "offline" }' });
   const kill: ChildProcess[] = [];
   try {
     const [rawUser, engUser, sendUser] = await Promise.all([server.createUser('benchraw'), server.createUser('benchengine'), server.createUser('benchsender')]);
