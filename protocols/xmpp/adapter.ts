@@ -54,6 +54,7 @@ export interface XmppAccountConfig {
   nick?: string;
   mucDomain?: string;
   timeoutMs: number;
+  maxIncomingStanzaBytes?: number;
 }
 
 /** Prosody closes the stream on stanzas above 256 KiB; we stay well below it (see caps). */
@@ -218,6 +219,7 @@ export class XmppAdapter implements ProtocolAdapter {
       timeoutMs: this.cfg.timeoutMs,
       username: local, password: this.cfg.password,
       ...(resource ? { resource } : {}),
+      ...(this.cfg.maxIncomingStanzaBytes ? { maxIncomingStanzaBytes: this.cfg.maxIncomingStanzaBytes } : {}),
     });
     this.wire(c);
     return c;
@@ -437,6 +439,9 @@ export class XmppAdapter implements ProtocolAdapter {
     if (carbon?.kind === 'forged') return this.report('protocol', `forged carbon rejected: ${carbon.reason}`, 'forged-carbon');
     if (carbon) msg = carbon.inner;
     const body = msg.getChildText('body');
+    if (msg.attrs.type === 'groupchat' && !this.roomState.has(bareOf(msg.attrs.from) ?? '')) {
+      return this.report('protocol', 'a group chat message from a room we are not in was dropped', 'not-joined');
+    }
     if (body !== null && Buffer.byteLength(body) > MAX_INCOMING_BODY_BYTES) {
       return this.report('protocol', `an incoming message of ${Buffer.byteLength(body)} bytes was dropped (limit ${MAX_INCOMING_BODY_BYTES})`, 'body-too-large');
     }
@@ -457,6 +462,8 @@ export class XmppAdapter implements ProtocolAdapter {
   private onPresence(st: XmlElement): void {
     const fromBare = bareOf(st.attrs.from);
     if (fromBare && this.roomState.has(fromBare)) return this.onRoomPresence(st);
+    // occupant presence of a room we are not in (left, or never joined): not a contact's presence
+    if (st.getChild('x', NS.mucUser)) return;
     if (!st.attrs.from) return;
     const full = parseJid(st.attrs.from);
     if (!full.ok || !fromBare) return;
@@ -567,7 +574,8 @@ export class XmppAdapter implements ProtocolAdapter {
   }
 
   async send(conv: ConversationRef, message: OutgoingMessage): Promise<void> {
-    const to = bareOf(conv.id);
+    // direct: a bare JID, or room/nick for a private message to a room occupant
+    const to = conv.kind === 'direct' ? normalizeJid(conv.id) : bareOf(conv.id);
     if (!to) throw new AdapterError({ kind: 'config', fatal: true, message: 'invalid address', code: 'invalid-jid' });
     const body = message.kind === 'action' ? `/me ${message.body}` : message.body;
     const bytes = Buffer.byteLength(body);

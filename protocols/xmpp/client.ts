@@ -30,6 +30,8 @@ export interface XmppClientOptions extends TransportConfig {
   username: string;
   password: string;
   resource?: string;
+  /** input bytes allowed without a complete stanza (default MAX_INCOMING_STANZA_BYTES) */
+  maxIncomingStanzaBytes?: number;
 }
 
 export interface XmppClient {
@@ -90,7 +92,7 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
 
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
 
-  guardInput(entity);
+  guardInput(entity, o.maxIncomingStanzaBytes ?? MAX_INCOMING_STANZA_BYTES);
 
   // an entity 'error' without listener would throw: the adapter adds its own, this one keeps it safe
   entity.on('error', () => {});
@@ -121,7 +123,7 @@ export const MAX_INCOMING_STANZA_BYTES = 4 * 1024 * 1024;
  * dropped (xmpp.js would throw while parsing it), a handler that throws cannot escape into the
  * socket's data callback, and a peer cannot make us buffer an endless element.
  */
-function guardInput(entity: Client): void {
+function guardInput(entity: Client, maxBytes: number): void {
   const e = entity as unknown as { _onElement(el: XmlElement): void; _onData(d: Buffer): void; isStanza(el: XmlElement): boolean; emit(ev: string, ...a: unknown[]): boolean; disconnect(): Promise<unknown> };
   const onElement = Client.prototype._onElement;
   let pending = 0;
@@ -145,8 +147,8 @@ function guardInput(entity: Client): void {
   const onData = (Client.prototype as unknown as { _onData(d: Buffer): void })._onData;
   e._onData = function (d: Buffer) {
     pending += d.length;
-    if (pending > MAX_INCOMING_STANZA_BYTES) {
-      e.emit('error', new AdapterError({ kind: 'protocol', fatal: false, message: `the server sent more than ${MAX_INCOMING_STANZA_BYTES} bytes in one stanza; connection closed`, code: 'stanza-too-large' }));
+    if (pending > maxBytes) {
+      e.emit('error', new AdapterError({ kind: 'protocol', fatal: false, message: `the server sent more than ${maxBytes} bytes in one stanza; connection closed`, code: 'stanza-too-large' }));
       pending = 0;
       (entity.socket as XmppSocket | null)?.destroy();
       return;

@@ -25,6 +25,7 @@ const fields: FieldDescriptor[] = [
   { key: 'proxyUser', label: 'Proxy user', type: 'text', advanced: true },
   { key: 'proxyPassword', label: 'Proxy password', type: 'password', advanced: true },
   { key: 'mucDomain', label: 'Group chat service', type: 'text', advanced: true, help: 'for new private rooms; empty: discovered' },
+  { key: 'maxIncomingStanzaBytes', label: 'Largest incoming stanza (bytes)', type: 'number', advanced: true, help: 'default 4 MiB; the connection is closed beyond it' },
 ];
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
@@ -72,6 +73,7 @@ export function toAccountConfig(c: ConfigValues): XmppAccountConfig {
     ...(str(c.nick) ? { nick: str(c.nick) } : {}),
     ...(str(c.mucDomain) ? { mucDomain: str(c.mucDomain) } : {}),
     timeoutMs: num(c.timeoutMs) ?? 15_000,
+    ...(num(c.maxIncomingStanzaBytes) ? { maxIncomingStanzaBytes: Math.max(65_536, num(c.maxIncomingStanzaBytes)!) } : {}),
   };
 }
 

@@ -42,7 +42,9 @@ export function parseMessage(msg: XmlElement, ctx: MessageContext): AdapterEvent
   const fromBare = `${from.jid.local ? `${from.jid.local}@` : ''}${from.jid.domain}`;
   const toBare = bareOf(msg.attrs.to) ?? ctx.ownBare;
   const outgoing = ctx.carbon === 'sent' || (ctx.mam !== undefined && fromBare === ctx.ownBare && type !== 'groupchat');
-  const peer = outgoing ? toBare : fromBare;
+  // a private message from a room occupant is a conversation with room/nick, not with the room
+  const fromOccupant = type !== 'groupchat' && from.jid.resource !== '' && ctx.roomNick(fromBare) !== undefined;
+  const peer = outgoing ? toBare : fromOccupant ? `${fromBare}/${from.jid.resource}` : fromBare;
 
   if (type === 'error') {
     const id = originId(msg) ?? msg.attrs.id;
@@ -124,7 +126,7 @@ export function parseMessage(msg: XmlElement, ctx: MessageContext): AdapterEvent
       type: 'message',
       message: {
         conversation: conv,
-        from: outgoing ? ctx.ownBare : fromBare,
+        from: outgoing ? ctx.ownBare : peer,
         body: isMe ? bodyRaw.replace(ME, '') : bodyRaw,
         kind: type === 'headline' ? 'notice' : isMe ? 'action' : 'chat',
         serverTime,

@@ -21,12 +21,12 @@ export function record(a: XmppAdapter): Rec {
     events.push(e);
     for (const w of [...waiters]) if (e.type === w.type && w.pred(e)) { waiters.delete(w); w.resolve(e); }
   });
-  const wait = (from: number) => <T extends AdapterEvent['type']>(type: T, pred: (e: Extract<AdapterEvent, { type: T }>) => boolean = () => true, timeoutMs = 15_000) => {
+  const wait = (from: number) => <T extends AdapterEvent['type']>(type: T, pred: (e: Extract<AdapterEvent, { type: T }>) => boolean = () => true, timeoutMs = 30_000) => {
     const seen = events.slice(from).find((e) => e.type === type && pred(e as Extract<AdapterEvent, { type: T }>));
     if (seen) return Promise.resolve(seen as Extract<AdapterEvent, { type: T }>);
     return new Promise<Extract<AdapterEvent, { type: T }>>((resolve, reject) => {
       const w = { from, type, pred: pred as (e: AdapterEvent) => boolean, resolve: (e: AdapterEvent) => { clearTimeout(t); resolve(e as Extract<AdapterEvent, { type: T }>); } };
-      const t = setTimeout(() => { waiters.delete(w); reject(new Error(`no ${type} event within ${timeoutMs} ms; got: ${events.map((e) => e.type).join(',')}`)); }, timeoutMs);
+      const t = setTimeout(() => { waiters.delete(w); reject(new Error(`no ${type} event within ${timeoutMs} ms; got: ${events.map((e) => (e.type === 'error' || e.type === 'state' ? `${e.type}(${JSON.stringify(e.type === 'error' ? e.error : e.error ?? e.state)})` : e.type)).join(',')}`)); }, timeoutMs);
       waiters.add(w);
     });
   };

@@ -14,7 +14,7 @@ const me = `alice@${D}`;
 
 beforeAll(async () => {
   h = await startHostileServer(D);
-  a = xmppProtocol.create({ jid: me, password: 'pw', server: h.host, port: h.port, caPem: h.caPem, timeoutMs: 5000 }, { log: silentLogger, now: Date.now }) as XmppAdapter;
+  a = xmppProtocol.create({ jid: me, password: 'pw', server: h.host, port: h.port, caPem: h.caPem, timeoutMs: 5000, maxIncomingStanzaBytes: 1536 * 1024 }, { log: silentLogger, now: Date.now }) as XmppAdapter;
   rec = record(a);
   await a.connect(new AbortController().signal);
   await h.ready();
@@ -86,9 +86,11 @@ describe('XMPP hostile input', () => {
     h.send(`<message from='room@conference.${D}' to='${me}'><x xmlns='http://jabber.org/protocol/muc#user'><invite/></x></message>`);
     h.send(`<message from='bob@${D}/x' to='${me}'><x xmlns='jabber:x:conference'/></message>`);
     await rec.waitFor('message', (e) => e.message.body === 'unknown ns around');
+    await rec.waitFor('error', (e) => e.error.code === 'not-joined');
     const p = await rec.waitFor('presence', (e) => e.contactId === `bob@${D}` && e.resource === 'x');
     expect(p.presence).toMatchObject({ show: 'available', priority: 0 });
     await stillWorks();
+    expect(rec.of('message').some((e) => e.message.body.includes('room we are not in'))).toBe(false);
     // the unknown iq got an error answer (service-unavailable), as RFC 6120 asks
     await new Promise((r) => setTimeout(r, 50));
     expect(h.received()).toMatch(/id=["']q1["']/);
@@ -109,14 +111,14 @@ describe('XMPP hostile input', () => {
     expect(rec.of('error').some((e) => e.error.code === 'xml' || /XML|closed/i.test(e.error.message))).toBe(true);
   });
 
-  it('an endless element (beyond 4 MiB) closes the connection with a protocol error; reconnecting works', async () => {
+  it('an endless element (beyond the configured 1.5 MiB) closes the connection with a protocol error; reconnecting works', async () => {
     await a.connect(new AbortController().signal);
     await h.ready();
     await stillWorks();
     const lost = rec.next('state', (e) => e.state === 'offline');
-    const chunk = 'B'.repeat(1024 * 1024);
+    const chunk = 'B'.repeat(512 * 1024);
     h.send(`<message from='bob@${D}/x' to='${me}' type='chat'><body>`);
-    for (let i = 0; i < 5; i++) h.send(chunk);
+    for (let i = 0; i < 4; i++) h.send(chunk);
     await lost;
     expect(rec.of('error').some((e) => e.error.code === 'stanza-too-large')).toBe(true);
   });

@@ -69,6 +69,13 @@ describe('XMPP stanza parsers', () => {
     expect(parseMessage(dir, ctx())).toEqual([{ type: 'invite', roomId: room, from: 'crone1@shakespeare.lit', reason: 'Hey Hecate', password: 'cauldronburn' }]);
   });
 
+  it('a private message from a room occupant is a conversation with room/nick', () => {
+    const pm = parseXml(`<message from='coven@chat.shakespeare.lit/firstwitch' to='${me}/x' type='chat'><body>psst</body></message>`);
+    expect(parseMessage(pm, ctx({ roomNick: (r) => (r === 'coven@chat.shakespeare.lit' ? 'me' : undefined) }))[0]).toMatchObject({
+      message: { conversation: { kind: 'direct', id: 'coven@chat.shakespeare.lit/firstwitch' }, from: 'coven@chat.shakespeare.lit/firstwitch' },
+    });
+  });
+
   it('MUC presence: roles, self, nick change, kick', () => {
     const p = parseMucPresence(parseXml(`<presence from='coven@chat.shakespeare.lit/thirdwitch'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='admin' role='moderator' jid='hag66@shakespeare.lit/pda'/><status code='110'/></x></presence>`))!;
     expect(p.occupant).toEqual({ nick: 'thirdwitch', id: 'hag66@shakespeare.lit', role: 'moderator', affiliation: 'admin' });
