@@ -249,3 +249,67 @@ export function checkArchive(archiveDir: string): { problems: string[]; messages
   }
   return { problems, messages };
 }
+
+/**
+ * A plain TCP relay in front of a server: `down()` drops every connection (optionally after a
+ * partial line) and refuses new ones until `up()` — a server restart as its clients see it, for
+ * servers the harness cannot restart on the same port (ngircd).
+ */
+export interface TcpRelay {
+  port: number;
+  down(partial?: string): void;
+  up(): void;
+  close(): Promise<void>;
+}
+
+export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
+  const { createServer } = await import('node:net');
+  const pairs = new Set<{ a: Socket; b: Socket }>();
+  let isUp = true;
+  const srv = createServer((a) => {
+    if (!isUp) {
+      a.destroy();
+      return;
+    }
+    const b = tcpConnect({ host: LOOPBACK, port: targetPort });
+    const pair = { a, b };
+    pairs.add(pair);
+    a.pipe(b);
+    b.pipe(a);
+    const end = () => {
+      pairs.delete(pair);
+      a.destroy();
+      b.destroy();
+    };
+    for (const s of [a, b]) {
+      s.on('close', end);
+      s.on('error', end);
+    }
+  });
+  await new Promise<void>((r) => srv.listen(0, LOOPBACK, () => r()));
+  return {
+    port: (srv.address() as { port: number }).port,
+    down(partial) {
+      isUp = false;
+      for (const { a, b } of [...pairs]) {
+        if (partial) {
+          b.unpipe(a);
+          a.write(partial);
+        }
+        a.destroy();
+        b.destroy();
+      }
+    },
+    up() {
+      isUp = true;
+    },
+    async close() {
+      isUp = false;
+      for (const { a, b } of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      await new Promise<void>((r) => srv.close(() => r()));
+    },
+  };
+}
