@@ -642,7 +642,7 @@ export class SqliteHistoryStore implements HistoryStore {
       m.source ?? null,
       m.oobUrl ?? null,
     );
-    this.run(FTS_INSERT_SQL, { id, body: m.body });
+    if (this.version >= 2) this.run(FTS_INSERT_SQL, { id, body: m.body }); // schema 1 (bench baseline) has no index
     return { id, status: 'inserted' };
   }
 
