@@ -202,6 +202,17 @@ describe('desktop main process (bundled) with a real engine', () => {
     await waitFor(() => sent().some((s) => s.channel === CHANNELS.frame && JSON.stringify(s.payload).includes('add an account on irc.example.net')), 'the missing-account message');
   }, 60_000);
 
+  it('goes away when the screen locks and comes back when it unlocks', async () => {
+    const pm = fake.electron.powerMonitor as import('node:events').EventEmitter;
+    const statusEvents = () => sent().filter((x) => x.channel === CHANNELS.frame).flatMap((x) => ((x.payload as { events?: Array<{ type: string; payload: { show: string; auto: boolean } }> }).events ?? []).filter((e) => e.type === 'status.changed').map((e) => e.payload));
+    const before = statusEvents().length;
+    pm.emit('lock-screen');
+    await waitFor(() => statusEvents().slice(before).some((p) => p.show === 'away' && p.auto), 'auto-away on lock');
+    const mid = statusEvents().length;
+    pm.emit('unlock-screen');
+    await waitFor(() => statusEvents().slice(mid).some((p) => p.show === 'available' && !p.auto), 'back on unlock');
+  }, 60_000);
+
   it('restarts a crashed engine and tells the page', async () => {
     const first = rec.engines.at(-1)!;
     const before = sent().length;
