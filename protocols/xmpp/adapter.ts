@@ -320,7 +320,8 @@ export class XmppAdapter implements ProtocolAdapter {
     entity.on('disconnect', () => {
       if (!this.online) return;
       this.online = false;
-      for (const r of this.roomState.values()) r.joined = false;
+      // rooms stay joined on the server while the session can be resumed (XEP-0198); a new
+      // session rejoins them (afterNewSession)
       if (!this.closing) this.emit({ type: 'state', state: 'offline', error: { kind: 'network', fatal: false, message: 'connection lost', code: 'disconnected' } });
     });
     sm.on('ack', (st: XmlElement) => {
@@ -406,6 +407,7 @@ export class XmppAdapter implements ProtocolAdapter {
     await c.iq.request(enableCarbons(), this.cfg.timeoutMs).catch((err: unknown) => this.report('protocol', `carbons not enabled: ${classifyError(err).message}`, 'carbons'));
     await c.send(buildPresence(this.presence));
     // rooms we were in are rejoined; bookmarks with autojoin are joined
+    for (const r of this.roomState.values()) { r.joined = false; r.occupants.clear(); }
     const rejoin = [...this.roomState.entries()].map(([room, s]) => ({ room, nick: s.nick, password: s.password }));
     for (const r of rejoin) void this.joinRoom(r.room, r.nick, r.password).catch((err: unknown) => this.report('protocol', `could not rejoin ${r.room}: ${classifyError(err).message}`, 'rejoin'));
     void this.bookmarks().then((bms) => {

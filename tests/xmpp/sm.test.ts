@@ -16,6 +16,9 @@ describe('XMPP stream management', () => {
   it('resumes after a dropped socket: same session, no new roster fetch, messages sent meanwhile arrive, unacked ones are acked', async () => {
     const a = await online(srv, srv.users.alice, {}, bag);
     const b = await online(srv, srv.users.bob, {}, bag);
+    const room = `sm-${Math.random().toString(36).slice(2, 8)}@${srv.mucDomain}`;
+    await a.a.rooms.join({ room, nick: 'A' });
+    await b.a.rooms.join({ room, nick: 'B' });
     const sm = a.a.streamManagement!;
     expect(sm.enabled).toBe(true);
     const smId = sm.id;
@@ -40,11 +43,18 @@ describe('XMPP stream management', () => {
     // bob got alice's message exactly once on the wire here (it reached the server before the drop)
     expect(b.rec.of('message').filter((e) => e.message.clientId === mine)).toHaveLength(1);
     expect(a.rec.of('unacked')).toHaveLength(0);
+    // still in the room after resuming (no rejoin needed)
+    expect(a.rec.of('room-joined')).toHaveLength(1);
+    const inRoom = cid();
+    await a.a.send({ kind: 'room', id: room }, { body: 'back in the room', clientId: inRoom });
+    await b.rec.waitFor('message', (e) => e.message.clientId === inRoom);
   });
 
   it('a failed resumption (server restarted) reports the unacked messages; re-sending them with the same clientId is harmless', async () => {
     if (srv.external) return console.log('skipped: restarts the server');
     const a = await online(srv, srv.users.alice, {}, bag);
+    const room = `rejoin-${Math.random().toString(36).slice(2, 8)}@${srv.mucDomain}`;
+    await a.a.rooms.join({ room, nick: 'A' });
     const id = cid();
     await a.a.send({ kind: 'direct', id: srv.users.carol.jid }, { body: 'unacked', clientId: id });
     const lost = a.rec.next('state', (e) => e.state === 'offline');
@@ -56,6 +66,8 @@ describe('XMPP stream management', () => {
     expect(un.clientIds).toEqual([id]);
     // a new session: roster fetched again
     expect(a.rec.of('roster').filter((e) => e.replace)).toHaveLength(2);
+    // and the rooms are joined again
+    await a.rec.waitFor('room-joined', (e) => e.room.id === room && a.rec.of('room-joined').filter((j) => j.room.id === room).length === 2);
     // the engine re-sends with the same clientId; carol's dedup key (origin-id) is identical on every copy
     await a.a.send({ kind: 'direct', id: srv.users.carol.jid }, { body: 'unacked', clientId: id });
     const c = await online(srv, srv.users.carol, {}, bag);
