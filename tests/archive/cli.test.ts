@@ -30,6 +30,9 @@ describe('confab CLI', { timeout: 300_000 }, () => {
     expect(s.stdout).toContain('confab search');
     const bad = await confab(['frobnicate']);
     expect(bad.code).toBe(2);
+    // the fallback start (tsx, no bundle) works too
+    const viaTsx = await confab(['--version'], { env: { CONFAB_CLI_TSX: '1' } });
+    expect(viaTsx).toMatchObject({ code: 0, stdout: '0.1.0\n' });
   });
 
   it('without a passphrase and no terminal it says how to give one (exit 3)', async () => {
