@@ -3,7 +3,7 @@
 // that plays the utilityProcess). What is checked is what a user of the desktop app depends on:
 // the window is created locked down, the renderer's commands reach the engine only from our window,
 // the archive key gets sealed, the tray offers DND, a crashed engine comes back, quitting stops it.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,13 @@ describe('desktop main process (bundled) with a real engine', () => {
     expect(String(prefs.preload)).toBe(join(appPath, 'dist', 'electron', 'preload.cjs'));
     expect(win().webContents.url).toBe('app://confab/index.html');
     expect(rec.privileged).toEqual([[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]]);
+  });
+
+  it('remembers the window position and size', async () => {
+    const file = join(tmp.path, 'user-data', 'window-state.json');
+    win().emit('move');
+    await waitFor(() => existsSync(file), 'the window state file');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ x: 10, y: 20, width: 900, height: 600, maximized: false });
   });
 
   it('serves the renderer with the CSP, and nothing outside its folder', async () => {
