@@ -94,4 +94,30 @@ describe('engine without network', () => {
     expect(await t2.call('status.get', {})).toMatchObject({ show: 'away', message: 'travelling', dnd: false });
     await t2.close();
   });
+
+  it('a host-sealed slot: export the key, add the sealed blob, later unseal and unlock with the key', async () => {
+    const dir = newDir();
+    const t = await startTestEngine(dir);
+    const { keyHex } = await t.call('archive.exportKey', {});
+    expect(keyHex).toMatch(/^[0-9a-f]{64}$/);
+    expect((await t.call('archive.status', {})).slots.map((s) => s.kind)).toEqual(['passphrase']);
+    // the "sealing" here is a stand-in for Electron safeStorage: any reversible transform
+    const blob = Buffer.from(keyHex, 'hex').map((b) => b ^ 0x5a);
+    await t.call('archive.addSealedSlot', { name: 'safeStorage', blobBase64: Buffer.from(blob).toString('base64') });
+    expect((await t.call('archive.status', {})).slots.map((s) => `${s.kind}:${s.name ?? ''}`).sort()).toEqual(['passphrase:', 'sealed:safeStorage']);
+    await t.close();
+
+    const { Engine } = await import('../../core/engine/index');
+    const { createDispatcher, unwrap } = await import('../../contract/index');
+    const { builtinProtocols } = await import('../../protocols/registry');
+    const { silentLogger } = await import('../../core/util/logger');
+    const e = new Engine({ dataDir: dir, registry: builtinProtocols, log: silentLogger, emit: () => {} });
+    const d = createDispatcher(e.handlers);
+    const sealed = unwrap(await d('archive.sealedBlob', { name: 'safeStorage' })) as { blobBase64: string } | null;
+    expect(sealed).not.toBeNull();
+    const key = Buffer.from(sealed!.blobBase64, 'base64').map((b) => b ^ 0x5a);
+    expect(await d('archive.unlock', { keyHex: Buffer.from(key).toString('hex') })).toEqual({ ok: true, value: null });
+    expect(unwrap(await d('archive.sealedBlob', { name: 'nope' }))).toBeNull();
+    await e.shutdown();
+  });
 });
