@@ -116,7 +116,8 @@ const supervisor = createSupervisor<EngineHandle>({
       env: {
         CONFAB_NATIVE_BINDING: paths.nativeBinding,
         ...(process.env.CONFAB_LOG ? { CONFAB_LOG: process.env.CONFAB_LOG } : {}),
-        ...(process.env.CONFAB_TEST_KDF_N ? { CONFAB_TEST_KDF_N: process.env.CONFAB_TEST_KDF_N } : {}),
+        // tests only: a cheap passphrase KDF; never honoured by a packaged app
+        ...(!app.isPackaged && process.env.CONFAB_TEST_KDF_N ? { CONFAB_TEST_KDF_N: process.env.CONFAB_TEST_KDF_N } : {}),
       },
     }),
   onStarted: (h) => onEngineUp(h),

@@ -19,7 +19,7 @@ export interface PathInputs {
   /** process.resourcesPath */
   resourcesPath: string;
   electronVersion: string;
-  /** CONFAB_NATIVE_BINDING from the environment wins (a custom build) */
+  /** CONFAB_NATIVE_BINDING: a custom build (development only; ignored when packaged) */
   envBinding?: string | undefined;
   /** CONFAB_RENDERER_DIR: another renderer build (development and tests only; ignored when packaged) */
   envRenderer?: string | undefined;
@@ -39,8 +39,10 @@ export const ADDON_FILE = ['build', 'Release', 'better_sqlite3.node'] as const;
 
 export function hostPaths(i: PathInputs): HostPaths {
   const dist = i.join(i.appPath, 'dist');
+  // environment overrides are for development only: a packaged app loads no code named by the
+  // environment (the same reason its NODE_OPTIONS fuse is off)
   const nativeBinding =
-    i.envBinding && i.envBinding.length > 0
+    !i.isPackaged && i.envBinding && i.envBinding.length > 0
       ? i.envBinding
       : i.isPackaged
         ? i.join(i.resourcesPath, 'app.asar.unpacked', 'node_modules', ADDON_PACKAGE, ...ADDON_FILE)

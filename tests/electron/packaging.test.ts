@@ -49,8 +49,11 @@ describe('electron-builder configuration', () => {
     const dev = hostPaths({ isPackaged: false, appPath: '/src/confab', resourcesPath: '/x', electronVersion: '45.5.0', join: (...s) => s.join('/') });
     expect(dev.nativeBinding).toBe('/src/confab/dist/electron-native/45.5.0/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node');
     expect(dev.preload).toBe('/src/confab/dist/electron/preload.cjs');
-    const custom = hostPaths({ isPackaged: true, appPath: '/a', resourcesPath: '/r', electronVersion: '45.5.0', envBinding: '/custom/addon.node', join: (...s) => s.join('/') });
+    const custom = hostPaths({ isPackaged: false, appPath: '/a', resourcesPath: '/r', electronVersion: '45.5.0', envBinding: '/custom/addon.node', join: (...s) => s.join('/') });
     expect(custom.nativeBinding).toBe('/custom/addon.node');
+    // a packaged app loads no native code named by the environment
+    const packagedEnv = hostPaths({ isPackaged: true, appPath: '/a', resourcesPath: '/r', electronVersion: '45.5.0', envBinding: '/tmp/evil.node', join: (...s) => s.join('/') });
+    expect(packagedEnv.nativeBinding).toBe('/r/app.asar.unpacked/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node');
     // a renderer override is for development only
     expect(hostPaths({ isPackaged: true, appPath: '/a', resourcesPath: '/r', electronVersion: '1', envRenderer: '/tmp/evil', join: (...s) => s.join('/') }).rendererRoot).toBe('/a/dist/renderer');
     expect(hostPaths({ isPackaged: false, appPath: '/a', resourcesPath: '/r', electronVersion: '1', envRenderer: '/tmp/r', join: (...s) => s.join('/') }).rendererRoot).toBe('/tmp/r');
