@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   AdapterError,
-  type AdapterDeps, type AdapterErrorInfo, type AdapterEvent, type AdapterListener, type Capabilities, type ConversationRef,
-  type HistoryPage, type OutgoingMessage, type Presence, type ProtocolAdapter, type RoomInfo, type ValidationResult, type ConfigValues,
+  type AdapterDeps, type AdapterEvent, type AdapterListener, type Capabilities, type ConversationRef,
+  type HistoryPage, type OutgoingMessage, type Presence, type ProtocolAdapter, type RoomInfo, type ValidationResult,
   type ContactsGroup, type RoomsGroup, type TypingGroup, type HistoryGroup,
 } from '../../core/protocol/types';
 import { Listeners } from '../../core/util/emitter';
@@ -505,9 +505,3 @@ export class IrcAdapter implements ProtocolAdapter {
     });
   }
 }
-
-export function errorInfo(err: unknown): AdapterErrorInfo {
-  return err instanceof AdapterError ? err.toJSON() : { kind: 'protocol', fatal: false, message: String((err as Error)?.message ?? err) };
-}
-
-export type { ConfigValues };

@@ -4,7 +4,7 @@
  */
 import type { AdapterDeps, AdapterErrorInfo, AdapterEvent, ConversationRef, Presence } from '../../core/protocol/types';
 import type { IrcConfig } from './config';
-import { DEFAULT_RULES, isChannelName, normalizeName, type NameRules } from './names';
+import { DEFAULT_RULES, isChannelName, type NameRules } from './names';
 import type { SendQueue } from './sendQueue';
 import type { IrcClient } from './wire';
 import type { ParsedLine } from './parse';
@@ -60,10 +60,6 @@ export interface IrcContext {
   norm(name: string): string;
   isChannel(name: string): boolean;
   conversationFor(target: string, fromNick: string): ConversationRef;
-}
-
-export function makeNorm(ctx: { rules: NameRules }) {
-  return (name: string) => normalizeName(name, ctx.rules);
 }
 
 export function conversationFor(ctx: Pick<IrcContext, 'rules' | 'selfPrefix' | 'norm'>, target: string, fromNick: string): ConversationRef {
