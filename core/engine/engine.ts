@@ -112,6 +112,12 @@ export class Engine {
     return this.archive.require();
   }
 
+  /** muted conversation ids (read on every incoming message: kept in memory) */
+  private muted: Set<string> | null = null;
+  private mutedSet(): Set<string> {
+    return (this.muted ??= new Set(this.setting<string[]>(K.muted, [])));
+  }
+
   private setting<T>(key: string, fallback: T): T {
     return this.store.getSetting<T>(key) ?? fallback;
   }
@@ -529,7 +535,7 @@ export class Engine {
     const eff = effectiveStatus(this.status);
     const personId = conv.kind === 'direct' ? this.personIdFor(rt.account.id, conv.address) : this.personIdFor(rt.account.id, m.sender);
     const vip = personId !== undefined && this.settings.breakthrough.people.includes(personId);
-    const muted = this.setting<string[]>(K.muted, []).includes(String(conv.id));
+    const muted = this.mutedSet().has(String(conv.id));
     const d = decideNotification({
       direction: 'in',
       kind: m.kind,
@@ -745,7 +751,7 @@ export class Engine {
   private conversationDTO(c: Conversation, unread?: number, lastAt?: number): ConversationDTO {
     const rt = this.runtimes.get(String(c.accountId));
     const room = c.kind === 'room' ? rt?.rooms.get(c.address) : undefined;
-    const muted = this.setting<string[]>(K.muted, []).includes(String(c.id));
+    const muted = this.mutedSet().has(String(c.id));
     const personId = c.kind === 'direct' ? this.personIdFor(c.accountId, c.address) : undefined;
     const last = lastAt ?? this.store.latest(c.id, 1)[0]?.serverTime;
     return {
@@ -1255,10 +1261,11 @@ export class Engine {
       },
       'conversations.setMuted': ({ conversationId, muted }) => {
         const c = this.conv(conversationId);
-        const set = new Set(this.setting<string[]>(K.muted, []));
+        const set = new Set(this.mutedSet());
         if (muted) set.add(conversationId);
         else set.delete(conversationId);
         this.store.setSetting(K.muted, [...set]);
+        this.muted = set;
         const dto = this.conversationDTO(c);
         this.emit({ type: 'conversations.changed', payload: dto });
         return dto;
