@@ -22,7 +22,16 @@ if (args.includes('--renderer') || !existsSync(join(root, 'dist', 'renderer', 'i
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const electronVersion = require('electron/package.json').version;
-const binding = process.env.CONFAB_NATIVE_BINDING || (await ensureElectronAddon(electronVersion));
+let binding = process.env.CONFAB_NATIVE_BINDING;
+if (!binding) {
+  try {
+    binding = await ensureElectronAddon(electronVersion);
+  } catch (err) {
+    console.error(`Could not build the SQLite addon for Electron ${electronVersion}: ${err instanceof Error ? err.message : String(err)}`);
+    console.error('The first build needs the network (a prebuilt binary or Electron headers); see docs/electron.md, "The SQLite addon".');
+    process.exit(1);
+  }
+}
 // requiring `electron` resolves its binary (and downloads it on a connected machine the first time)
 const electronPath = require('electron');
 const appArgs = args.filter((a) => a !== '--renderer');

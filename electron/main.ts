@@ -43,6 +43,8 @@ if (!app.requestSingleInstanceLock()) {
   process.exit(0);
 }
 app.enableSandbox();
+// Windows shows toast notifications only for an app with an AppUserModelID (electron-builder's appId)
+if (process.platform === 'win32') app.setAppUserModelId('org.confab.desktop');
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 if (process.env.CONFAB_USER_DATA) app.setPath('userData', process.env.CONFAB_USER_DATA);
 
