@@ -22,6 +22,15 @@ if (args.includes('--renderer') || !existsSync(join(root, 'dist', 'renderer', 'i
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const electronVersion = require('electron/package.json').version;
+// requiring `electron` resolves its binary (and downloads it on a connected machine the first time)
+let electronPath;
+try {
+  electronPath = require('electron');
+} catch (err) {
+  console.error(`No Electron ${electronVersion} binary: ${err instanceof Error ? err.message : String(err)}`);
+  console.error('Run this on a machine that can download Electron, or set ELECTRON_OVERRIDE_DIST_PATH (docs/electron.md).');
+  process.exit(1);
+}
 let binding = process.env.CONFAB_NATIVE_BINDING;
 if (!binding) {
   try {
@@ -32,8 +41,6 @@ if (!binding) {
     process.exit(1);
   }
 }
-// requiring `electron` resolves its binary (and downloads it on a connected machine the first time)
-const electronPath = require('electron');
 const appArgs = args.filter((a) => a !== '--renderer');
 const child = spawn(electronPath, [root, ...appArgs], { stdio: 'inherit', env: { ...process.env, CONFAB_NATIVE_BINDING: binding } });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
