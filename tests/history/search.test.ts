@@ -125,6 +125,17 @@ describe('search', () => {
     expect(around).toEqual([ids.conf, ids.cjk]);
   });
 
+  it('the index stays consistent with CJK rows, edits and retractions (integrity_check)', () => {
+    const extra = store.insertMessage({ accountId: 1, conversationId: 1, sender: 'bob@example.org', body: '臨時の東京メモ', direction: 'in', serverTime: T(20) });
+    ids.extra = extra.id;
+    store.editMessage(extra.id, '修正した京都メモ');
+    expect(found('京都')).toEqual(['extra']);
+    expect(found('東京')).toEqual(['cjk']);
+    store.retractMessage(extra.id);
+    expect(found('京都')).toEqual([]);
+    expect(store.verify()).toEqual({ ok: true, problems: [] });
+  });
+
   it('malformed queries give QueryError, never an SQL error', () => {
     for (const q of ['"open', 'a AND', 'NOT x', 'on:2024-99-01', '(a', 'from:']) expect(() => store.search(q)).toThrow(QueryError);
   });
