@@ -147,6 +147,23 @@ describe('engine across XMPP and IRC', () => {
     expect(members.map((m) => m.nick.toLowerCase()).sort()).toEqual([bobNick, carolNick, myNick].sort());
   });
 
+  it('a mention in a channel: notified, counted, cleared by reading', async () => {
+    const conv = (await t.call('conversations.list', {})).find((c) => c.kind === 'room' && c.address.toLowerCase() === chan)!;
+    const mark = t.events.length;
+    await bobIrc.adapter.send({ kind: 'room', id: chan }, { body: 'just chatting', clientId: 'ch-1' });
+    await bobIrc.adapter.send({ kind: 'room', id: chan }, { body: `${myNick}: can you look at this?`, clientId: 'ch-2' });
+    const n = await t.waitEvent('notify', (x) => x.conversationId === conv.id, { since: mark });
+    expect(n.reason).toBe('mention');
+    expect(t.events.slice(mark).filter((e) => e.type === 'notify')).toHaveLength(1);
+    const c = await until(async () => {
+      const x = (await t.call('conversations.list', {})).find((y) => y.id === conv.id)!;
+      return x.mentions === 1 ? x : null;
+    }, 'mention counted');
+    expect(c.unread).toBeGreaterThanOrEqual(2);
+    const read = await t.call('conversations.markRead', { conversationId: conv.id });
+    expect(read).toMatchObject({ unread: 0, mentions: 0 });
+  });
+
   it('after an engine restart the IRC buddy list (MONITOR) is watched again and the metacontact is intact', async () => {
     // bob shares no channel with us any more: only the MONITOR list can tell us he is online
     await bobIrc.adapter.rooms!.part(chan);

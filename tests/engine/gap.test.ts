@@ -101,4 +101,23 @@ describe('gaps', () => {
     expect(page.messages.map((m) => m.body)).toEqual(['before the drop', 'after the drop']);
     expect(page.gaps.some((g) => g.from <= missedAt && g.to >= missedAt)).toBe(true);
   });
+
+  it('without echo-message a sent IRC message is shown as unconfirmed, and is not re-sent on its own', async () => {
+    const a = (await t.call('accounts.list', {}))[0]!;
+    const conv = await t.call('conversations.open', { accountId: a.id, kind: 'direct', address: `peer${tag}` });
+    const mark = t.events.length;
+    const pm = peer.events.length;
+    const m = await t.call('messages.send', { conversationId: conv.id, body: 'no echo here' });
+    await t.waitEvent('messages.updated', (x) => x.id === m.id && x.state === 'unconfirmed', { since: mark });
+    await peer.waitFor('message', (e) => e.message.body === 'no echo here', { since: pm });
+    // a drop and reconnect must not send it again (the peer would see it twice)
+    r.cut();
+    await t.waitEvent('accounts.changed', (x) => x.id === a.id && x.state === 'reconnecting', { since: mark });
+    r.restore();
+    await t.waitEvent('accounts.changed', (x) => x.id === a.id && x.state === 'online', { since: mark, timeoutMs: 30_000 });
+    const after = await t.call('messages.send', { conversationId: conv.id, body: 'marker after reconnect' });
+    await peer.waitFor('message', (e) => e.message.body === 'marker after reconnect', { since: pm });
+    expect(after.state).toBe('sending');
+    expect(peer.events.slice(pm).filter((e) => e.type === 'message' && e.message.body === 'no echo here')).toHaveLength(1);
+  });
 });

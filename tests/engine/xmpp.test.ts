@@ -99,6 +99,18 @@ describe('engine + XMPP (Prosody)', () => {
     for (const b of ['outbox-live', 'outbox-during-restart', 'outbox-across-engine-restart']) expect(count(own, b)).toBe(1);
   });
 
+  it('a message to an online peer goes sent → delivered (receipts)', async () => {
+    const u = await server.createUser(`rc${Date.now() % 100000}`);
+    const v = await server.createUser(`rcpeer${Date.now() % 100000}`);
+    const { t, account } = await engineFor(u);
+    await peer(v);
+    const conv = await conversationWith(t, account.id, v.jid);
+    const m = await t.call('messages.send', { conversationId: conv.id, body: 'please confirm' });
+    await t.waitEvent('messages.updated', (x) => x.id === m.id && x.state === 'delivered');
+    const page = await t.call('messages.page', { conversationId: conv.id, limit: 10 });
+    expect(page.messages.find((x) => x.id === m.id)?.state).toBe('delivered');
+  });
+
   it('catch-up after being offline fills exactly the missed messages (MAM)', async () => {
     const u = await server.createUser(`cu${Date.now() % 100000}`);
     const v = await server.createUser(`cupeer${Date.now() % 100000}`);
