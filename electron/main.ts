@@ -45,7 +45,9 @@ if (!app.requestSingleInstanceLock()) {
 app.enableSandbox();
 // Windows shows toast notifications only for an app with an AppUserModelID (electron-builder's appId)
 if (process.platform === 'win32') app.setAppUserModelId('org.confab.desktop');
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// standard + secure: a real origin (app://confab) for CSP 'self' and the IPC sender check; the vite
+// bundle's <script type="module" crossorigin> needs the scheme to take part in CORS
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 if (process.env.CONFAB_USER_DATA) app.setPath('userData', process.env.CONFAB_USER_DATA);
 
 const paths = hostPaths({

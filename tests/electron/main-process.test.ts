@@ -95,7 +95,7 @@ describe('desktop main process (bundled) with a real engine', () => {
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(String(prefs.preload)).toBe(join(appPath, 'dist', 'electron', 'preload.cjs'));
     expect(win().webContents.url).toBe('app://confab/index.html');
-    expect(rec.privileged).toEqual([[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]]);
+    expect(rec.privileged).toEqual([[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]]);
   });
 
   it('remembers the window position and size', async () => {
