@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { ConversationDTO, MemberDTO } from '../../contract';
 import { rpc } from '../bridge/api';
+import { useMessages } from './messages';
 
 interface ConversationsState {
   list: ConversationDTO[];
@@ -38,7 +39,11 @@ export const useConversations = create<ConversationsState>((set, get) => ({
   },
   select(activeId) {
     set({ activeId });
-    if (activeId) void get().markRead(activeId);
+    if (!activeId) return;
+    void get().markRead(activeId);
+    // picking a conversation shows its newest messages (a window left in an older context reloads)
+    const w = useMessages.getState().windows[activeId];
+    if (w?.hasAfter && !w.anchor) void useMessages.getState().openLatest(activeId);
   },
   async openWith(input) {
     const c = await rpc('conversations.open', input);

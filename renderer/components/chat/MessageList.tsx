@@ -19,7 +19,8 @@ export function MessageList({ conversationId, ownDomain }: { conversationId: str
   const rows = useMemo(() => buildRows(messages ?? [], gaps ?? []), [messages, gaps]);
   const parentRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
-  const anchorKey = useRef<string | null>(null);
+  /** the row at the top of the view before older messages were put in front, and its distance to the top */
+  const anchor = useRef<{ key: string; delta: number } | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
 
   const virtualizer = useVirtualizer({
@@ -36,20 +37,32 @@ export function MessageList({ conversationId, ownDomain }: { conversationId: str
     if (!s.windows[conversationId]) void s.openLatest(conversationId);
   }, [conversationId]);
 
+  // at the bottom (the live end), stay there as messages arrive and rows get measured
   const lastKey = rows[rows.length - 1]?.key;
+  const total = virtualizer.getTotalSize();
   useLayoutEffect(() => {
-    if (w?.anchor) return;
-    if (atBottom.current && rows.length) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [lastKey]);
+    const el = parentRef.current;
+    if (!el || w?.anchor || w?.hasAfter) return;
+    if (atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [total, lastKey]);
 
   // older messages were put in front: keep the row that was at the top where it was
   useLayoutEffect(() => {
-    const key = anchorKey.current;
-    if (!key) return;
-    anchorKey.current = null;
-    const i = rows.findIndex((r) => r.key === key);
-    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'start' });
+    const a = anchor.current;
+    if (!a) return;
+    anchor.current = null;
+    const i = rows.findIndex((r) => r.key === a.key);
+    const start = i >= 0 ? virtualizer.getOffsetForIndex(i, 'start')?.[0] : undefined;
+    const el = parentRef.current;
+    if (el && start !== undefined) el.scrollTop = Math.max(0, start + a.delta);
   }, [w?.prepended]);
+
+  // still at an edge after a page came in (short pages, a fast scrollbar drag): fetch the next one
+  useEffect(() => {
+    const el = parentRef.current;
+    if (!el || !w || w.loading || w.anchor) return;
+    if (el.scrollTop < EDGE_PX && w.hasBefore && w.messages.length > 0 && el.scrollHeight > el.clientHeight) loadOlderKeepingPlace();
+  });
 
   useEffect(() => {
     const target = w?.anchor;
@@ -63,15 +76,23 @@ export function MessageList({ conversationId, ownDomain }: { conversationId: str
     }
   }, [w?.anchor, rows]);
 
+  function loadOlderKeepingPlace() {
+    const el = parentRef.current;
+    if (!el) return;
+    const top = el.scrollTop;
+    const first = virtualizer.getVirtualItems().find((vi) => vi.end > top);
+    anchor.current = first ? { key: String(first.key), delta: top - first.start } : null;
+    atBottom.current = false;
+    void useMessages.getState().loadOlder(conversationId);
+  }
+
   const onScroll = useCallback(() => {
     const el = parentRef.current;
     if (!el || !w) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40 && !w.hasAfter;
     const s = useMessages.getState();
     if (el.scrollTop < EDGE_PX && w.hasBefore && !w.loading) {
-      const first = virtualizer.getVirtualItems()[0];
-      anchorKey.current = first ? String(first.key) : null;
-      void s.loadOlder(conversationId);
+      loadOlderKeepingPlace();
     } else if (el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX && w.hasAfter && !w.loading) {
       void s.loadNewer(conversationId);
     }
@@ -81,7 +102,9 @@ export function MessageList({ conversationId, ownDomain }: { conversationId: str
   const items = virtualizer.getVirtualItems();
   return (
     <div ref={parentRef} className="messages" onScroll={onScroll} role="log" aria-label="Messages" aria-live="polite" tabIndex={0} data-testid="message-list">
-      {w.hasBefore && w.loading && <div className="loading-older" role="status">Loading older messages…</div>}
+      <div className="loading-older" role="status">
+        {w.hasBefore && w.loading ? 'Loading older messages…' : ''}
+      </div>
       {!w.hasBefore && rows.length > 0 && <div className="history-start muted">Beginning of the history</div>}
       {rows.length === 0 && !w.loading && <p className="muted center">No messages yet.</p>}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>

@@ -2,6 +2,11 @@
 import type { GapDTO, MessageDTO } from '../../../contract';
 import { dayLabel, sameDay } from '../../lib/time';
 
+const dayKey = (t: number) => {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+};
+
 export type Row =
   | { type: 'day'; key: string; label: string }
   | { type: 'gap'; key: string; gap: GapDTO }
@@ -17,7 +22,7 @@ export function buildRows(messages: MessageDTO[], gaps: GapDTO[]): Row[] {
       if (prev && g.to < prev.time) continue; // belongs before the loaded window
       rows.push({ type: 'gap', key: `gap:${g.from}:${g.to}`, gap: g });
     }
-    if (!prev || !sameDay(prev.time, m.time)) rows.push({ type: 'day', key: `day:${m.id}`, label: dayLabel(m.time) });
+    if (!prev || !sameDay(prev.time, m.time)) rows.push({ type: 'day', key: `day:${dayKey(m.time)}`, label: dayLabel(m.time) });
     rows.push({ type: 'msg', key: m.id, m });
     prev = m;
   }

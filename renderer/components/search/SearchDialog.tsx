@@ -41,8 +41,8 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
       onClose();
       const conv = useConversations.getState();
       if (!conv.list.some((c) => c.id === conversationId)) await conv.load();
-      conv.select(conversationId);
       await useMessages.getState().jumpTo(conversationId, messageId);
+      conv.select(conversationId);
     } catch (e) {
       useUi.getState().toast(errorText(e), 'error');
     }
