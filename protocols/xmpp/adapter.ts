@@ -60,6 +60,8 @@ export interface XmppAccountConfig {
 /** Prosody closes the stream on stanzas above 256 KiB; we stay well below it (see caps). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_STANZA_CHARS = 240 * 1024;
+/** no server limits c2s stanzas below this (Prosody's minimum); larger unacked messages are suspects on policy-violation */
+const SMALLEST_SERVER_LIMIT = 10_000;
 /** incoming bodies beyond this are dropped (reported), the connection stays up */
 export const MAX_INCOMING_BODY_BYTES = 1024 * 1024;
 
@@ -326,6 +328,7 @@ export class XmppAdapter implements ProtocolAdapter {
     });
     sm.on('ack', (st: XmlElement) => {
       const id = st.name === 'message' ? st.attrs.id : undefined;
+      if (id) this.largeInflight.delete(id);
       const conv = id ? this.sentConv.get(id) : undefined;
       if (id && conv) {
         this.sentConv.delete(id);
@@ -358,6 +361,8 @@ export class XmppAdapter implements ProtocolAdapter {
       ...[NS.discoInfo, NS.receipts, NS.chatStates, NS.muc, NS.conference, NS.oob, NS.ping, 'urn:xmpp:chat-markers:0'].map((v) => xml('feature', { var: v }))));
 
     entity.on('stanza', (st: XmlElement) => {
+      // without XEP-0198 an answer to a later request shows the server took what we sent before
+      if (!sm.enabled && st.name === 'iq' && (st.attrs.type === 'result' || st.attrs.type === 'error')) this.largeInflight.clear();
       try {
         if (st.name === 'message') this.onMessage(st);
         else if (st.name === 'presence') this.onPresence(st);
@@ -374,23 +379,24 @@ export class XmppAdapter implements ProtocolAdapter {
    * loop), and later sends of that size are refused before they reach the wire.
    */
   private refuseOversized(c: XmppClient): void {
-    const SMALLEST_LIMIT = 10_000;
-    const keep: typeof c.sm.outbound_q = [];
-    for (const item of c.sm.outbound_q) {
-      const size = Buffer.byteLength(item.stanza.toString());
-      const id = item.stanza.name === 'message' ? item.stanza.attrs.id : undefined;
-      const conv = id ? this.sentConv.get(id) : undefined;
-      if (size > SMALLEST_LIMIT && id && conv) {
-        this.sentConv.delete(id);
-        this.maxStanzaChars = Math.min(this.maxStanzaChars, size - 1);
-        this.emit({ type: 'receipt', conversation: conv, clientId: id, status: 'failed',
-          error: { kind: 'protocol', fatal: true, message: `the server refused a message of ${size} bytes as too large`, code: 'too-large' } });
-      } else {
-        keep.push(item);
-      }
+    const refusedNow = new Set<string>();
+    for (const [id, m] of this.largeInflight) {
+      refusedNow.add(id);
+      this.refused.add(id);
+      this.sentConv.delete(id);
+      this.maxStanzaChars = Math.min(this.maxStanzaChars, m.size - 1);
+      this.emit({ type: 'receipt', conversation: m.conv, clientId: id, status: 'failed',
+        error: { kind: 'protocol', fatal: true, message: `the server refused a message of ${m.size} bytes as too large`, code: 'too-large' } });
     }
-    c.sm.outbound_q = keep;
+    this.largeInflight.clear();
+    // never re-sent by a resumption either
+    c.sm.outbound_q = c.sm.outbound_q.filter((item) => !(item.stanza.name === 'message' && refusedNow.has(item.stanza.attrs.id ?? '')));
   }
+
+  /** messages above the smallest stanza limit a server may use, not yet acknowledged */
+  private readonly largeInflight = new Map<string, { conv: ConversationRef; size: number }>();
+  /** clientIds the server refused as too large (a later send of the same id fails at once) */
+  private readonly refused = new Set<string>();
 
   private async afterNewSession(): Promise<void> {
     const c = this.client!;
@@ -590,12 +596,19 @@ export class XmppAdapter implements ProtocolAdapter {
       conv.kind === 'direct' ? requestElement() : undefined,
       conv.kind === 'direct' ? chatStateElement('active') : undefined,
       message.oobUrl ? xml('x', { xmlns: NS.oob }, xml('url', {}, message.oobUrl)) : undefined);
-    if (el.toString().length > this.maxStanzaChars) throw new AdapterError({ kind: 'protocol', fatal: true, message: 'message too large once encoded', code: 'too-large' });
+    const size = Buffer.byteLength(el.toString());
+    if (size > this.maxStanzaChars || this.refused.has(message.clientId)) throw new AdapterError({ kind: 'protocol', fatal: true, message: `message too large for this server (${size} bytes encoded)`, code: 'too-large' });
     this.sentConv.set(message.clientId, { kind: conv.kind, id: to });
+    if (size > SMALLEST_SERVER_LIMIT) {
+      this.largeInflight.set(message.clientId, { conv: { kind: conv.kind, id: to }, size });
+      if (this.largeInflight.size > 50) this.largeInflight.delete(this.largeInflight.keys().next().value!);
+    }
     try {
       await c.send(el);
     } catch (err) {
       this.sentConv.delete(message.clientId);
+      if (this.refused.has(message.clientId)) throw new AdapterError({ kind: 'protocol', fatal: true, message: 'the server refused the message as too large', code: 'too-large' });
+      this.largeInflight.delete(message.clientId);
       throw classifyError(err);
     }
     if (!c.sm.enabled) {

@@ -47,6 +47,11 @@ export function accountConfig(srv: ProsodyServer, u: XmppTestUser, extra: Config
 
 export function adapter(srv: ProsodyServer, u: XmppTestUser, extra: ConfigValues = {}): { a: XmppAdapter; rec: Rec } {
   const a = xmppProtocol.create(accountConfig(srv, u, extra), { log: silentLogger, now: Date.now }) as XmppAdapter;
+  // diagnostics for unexpected drops (error texts only, never message bodies)
+  a.subscribe((e) => {
+    if (e.type === 'state' && e.state === 'offline' && e.error) console.log(`[${u.name}] offline: ${e.error.kind} ${e.error.code ?? ''} ${e.error.message}`);
+    if (e.type === 'error') console.log(`[${u.name}] error: ${e.error.kind} ${e.error.code ?? ''} ${e.error.message}`);
+  });
   return { a, rec: record(a) };
 }
 
