@@ -46,6 +46,8 @@ export class IrcAdapter implements ProtocolAdapter {
   private readonly watched = new Map<string, { nick: string; online?: boolean; away?: boolean }>();
   private presence: Presence = { show: 'available' };
   private isonTimer: NodeJS.Timeout | null = null;
+  /** rejects a connect() still in progress (disconnect() during connecting) */
+  private cancelConnect: (() => void) | null = null;
   private closing = false;
 
   readonly rooms: RoomsGroup;
@@ -141,11 +143,13 @@ export class IrcAdapter implements ProtocolAdapter {
       const fail = (err: AdapterError) => {
         if (settled) return;
         settled = true;
+        this.cancelConnect = null;
         signal.removeEventListener('abort', onAbort);
         this.teardown();
         reject(err);
       };
       const onAbort = () => fail(new AdapterError({ kind: 'network', fatal: false, message: 'connection attempt cancelled' }));
+      this.cancelConnect = onAbort;
       if (signal.aborted) { onAbort(); return; }
       signal.addEventListener('abort', onAbort, { once: true });
 
@@ -186,6 +190,7 @@ export class IrcAdapter implements ProtocolAdapter {
         ctx.registered = true;
         if (settled) return;
         settled = true;
+        this.cancelConnect = null;
         signal.removeEventListener('abort', onAbort);
         this.afterRegistration(ctx, !useSasl || saslMissing);
         resolve();
@@ -292,6 +297,12 @@ export class IrcAdapter implements ProtocolAdapter {
   async disconnect(): Promise<void> {
     const ctx = this.ctx;
     if (!ctx) return;
+    if (!ctx.registered && this.cancelConnect) {
+      const cancel = this.cancelConnect;
+      this.cancelConnect = null;
+      cancel();
+      return;
+    }
     this.closing = true;
     const unacked = this.dropPending(ctx);
     if (unacked.length) this.emit({ type: 'unacked', clientIds: unacked });

@@ -117,6 +117,13 @@ describe('ngircd: password, nick, TLS, proxies, network errors', () => {
     expect(await connectFails({ server: '127.0.0.1', port, tls: false, nick: nick('nl') })).toMatchObject({ kind: 'network', fatal: false });
   });
 
+  it('disconnect() during connecting rejects the pending connect()', async () => {
+    const a = track(account({ ...plain(), nick: nick('dc') }));
+    const p = a.adapter.connect(new AbortController().signal);
+    await a.adapter.disconnect();
+    await expect(p).rejects.toMatchObject({ kind: 'network' });
+  });
+
   it('an aborted connect rejects and leaves nothing running', async () => {
     const a = track(account({ ...plain(), nick: nick('ab') }));
     const ac = new AbortController();
