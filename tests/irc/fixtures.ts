@@ -163,3 +163,18 @@ export async function startHistoryServer(channel: string, count: number): Promis
   });
   return Object.assign(f, { messages });
 }
+
+/** A server that answers registration (after NICK + USER) with the given lines, then closes when told to. */
+export async function startScriptedServer(onRegister: (nick: string) => string[], closeAfter = true): Promise<Fixture> {
+  return lineServer((sock, send, onLine) => {
+    let nick = 'me';
+    onLine((l) => {
+      const [verb, arg] = l.split(' ');
+      if (verb === 'NICK' && arg) nick = arg;
+      if (verb === 'USER') {
+        for (const line of onRegister(nick)) send(line);
+        if (closeAfter) setTimeout(() => sock.end(), 50);
+      }
+    });
+  });
+}
