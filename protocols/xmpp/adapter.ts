@@ -358,7 +358,7 @@ export class XmppAdapter implements ProtocolAdapter {
     });
     iqCallee.get(NS.discoInfo, 'query', () => xml('query', { xmlns: NS.discoInfo },
       xml('identity', { category: 'client', type: 'pc', name: 'Confab' }),
-      ...[NS.discoInfo, NS.receipts, NS.chatStates, NS.muc, NS.conference, NS.oob, NS.ping, 'urn:xmpp:chat-markers:0'].map((v) => xml('feature', { var: v }))));
+      ...[NS.discoInfo, NS.receipts, NS.chatStates, NS.muc, NS.conference, NS.oob, NS.ping, NS.markers].map((v) => xml('feature', { var: v }))));
 
     entity.on('stanza', (st: XmlElement) => {
       // without XEP-0198 an answer to a later request shows the server took what we sent before
@@ -459,6 +459,10 @@ export class XmppAdapter implements ProtocolAdapter {
       void this.client?.send(receiptFor(msg.attrs.from, msg.attrs.id)).catch(() => {});
     }
     for (const ev of events) {
+      if (ev.type === 'message' && ev.message.conversation.kind === 'direct' && ev.message.direction === 'in' && ev.message.serverId && msg.attrs.id) {
+        this.incomingIds.set(ev.message.serverId, msg.attrs.id);
+        if (this.incomingIds.size > 2000) this.incomingIds.delete(this.incomingIds.keys().next().value!);
+      }
       if (ev.type === 'topic') {
         const r = this.roomState.get(ev.roomId);
         if (r) r.topic = ev.topic;
@@ -825,10 +829,15 @@ export class XmppAdapter implements ProtocolAdapter {
     },
   };
 
+  /** serverId → the sender's message id of recent incoming 1:1 messages (XEP-0333 markers name the latter) */
+  private readonly incomingIds = new Map<string, string>();
+
   readonly receipts = {
     markRead: async (conv: ConversationRef, serverId: string) => {
       const to = this.requireBare(conv.id);
-      await this.requireOnline().send(xml('message', { to, type: conv.kind === 'room' ? 'groupchat' : 'chat' }, xml('displayed', { xmlns: 'urn:xmpp:chat-markers:0', id: serverId })));
+      // 1:1: the marker carries the peer's message id; group chat: the room's stanza-id
+      const id = conv.kind === 'direct' ? this.incomingIds.get(serverId) ?? serverId : serverId;
+      await this.requireOnline().send(xml('message', { to, type: conv.kind === 'room' ? 'groupchat' : 'chat' }, xml('displayed', { xmlns: NS.markers, id })));
     },
   };
 

@@ -116,6 +116,9 @@ export function parseMessage(msg: XmlElement, ctx: MessageContext): AdapterEvent
   const conv = { kind: 'direct' as const, id: peer };
   const rid = receivedId(msg);
   if (rid && !outgoing) events.push({ type: 'receipt', conversation: conv, clientId: rid, status: 'delivered' });
+  // XEP-0333: the peer displayed our message (the id is the message id = our clientId)
+  const displayed = msg.getChild('displayed', NS.markers)?.attrs.id;
+  if (displayed && !outgoing) events.push({ type: 'receipt', conversation: conv, clientId: displayed, status: 'read' });
   const state = chatState(msg);
   if (state && bodyRaw === null && !outgoing && !ctx.mam) events.push({ type: 'typing', conversation: conv, from: fromBare, state });
   if (bodyRaw !== null) {

@@ -7,6 +7,7 @@ export const NS = {
   delay: 'urn:xmpp:delay',
   sid: 'urn:xmpp:sid:0',
   receipts: 'urn:xmpp:receipts',
+  markers: 'urn:xmpp:chat-markers:0',
   chatStates: 'http://jabber.org/protocol/chatstates',
   carbons: 'urn:xmpp:carbons:2',
   forward: 'urn:xmpp:forward:0',

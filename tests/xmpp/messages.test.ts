@@ -25,6 +25,9 @@ describe('XMPP 1:1 messages', () => {
     await alice.rec.waitFor('receipt', (e) => e.clientId === id && e.status === 'sent');
     const delivered = await alice.rec.waitFor('receipt', (e) => e.clientId === id && e.status === 'delivered');
     expect(delivered.conversation).toEqual({ kind: 'direct', id: srv.users.bob.jid });
+    // bob reads it (XEP-0333): alice sees 'read' for her clientId
+    await bob.a.receipts.markRead({ kind: 'direct', id: srv.users.alice.jid }, got.message.serverId!);
+    await alice.rec.waitFor('receipt', (e) => e.clientId === id && e.status === 'read');
   });
 
   it('sends /me as an action and chat states as typing events', async () => {
