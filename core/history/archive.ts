@@ -1,6 +1,6 @@
 /** Creating and opening archive folders: key slots first, then the writer lock, then the database. */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, tuneReader, tuneWriter, type DB } from './db';
 import { ArchiveExistsError, CorruptArchiveError, HistoryError, NewerVersionError, UsageError, WrongKeyError } from './errors';
@@ -13,6 +13,27 @@ import type { CreateOptions, HistoryStore, OpenOptions, Unlock } from './types';
 export const DB_FILE = 'history.db';
 export const SLOTS_FILE = 'keyslots.json';
 export const LOCK_FILE = 'writer.lock';
+
+/** files are 0600 and the folder 0700: SQLite gives -wal/-shm the database file's mode */
+export function createPrivateFile(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+}
+
+function tightenModes(dir: string): void {
+  for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, LOCK_FILE, SLOTS_FILE]) {
+    const p = join(dir, f);
+    try {
+      if ((statSync(p).mode & 0o077) !== 0) chmodSync(p, 0o600);
+    } catch {
+      // not there
+    }
+  }
+  try {
+    if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  } catch {
+    // not ours to change
+  }
+}
 
 /** true when the folder holds a Confab archive (its key slots file) */
 export function archiveExists(dir: string): boolean {
@@ -48,9 +69,11 @@ export function createArchive(dir: string, opts: CreateOptions): HistoryStore {
   try {
     lock = acquireWriterLock(join(dir, LOCK_FILE), opts.nativeBinding);
     slots.writeSlotsFile(dir, SLOTS_FILE, file);
+    createPrivateFile(join(dir, DB_FILE));
     db = connect(join(dir, DB_FILE), key, { readOnly: false, create: true, nativeBinding: opts.nativeBinding });
     tuneWriter(db);
     const version = migrate(db);
+    tightenModes(dir);
     return new SqliteHistoryStore({ dir, db, key, slotsFile: file, lock, version, slotsName: SLOTS_FILE });
   } catch (err) {
     try { db?.close(); } catch { /* ignore */ }
@@ -97,6 +120,7 @@ export function openArchive(dir: string, unlock: Unlock, opts: OpenOptions = {})
       tuneReader(db);
     } else {
       lock = acquireWriterLock(join(dir, LOCK_FILE), opts.nativeBinding);
+      tightenModes(dir); // archives made before files were created 0600
       tuneWriter(db);
       version = migrate(db);
     }

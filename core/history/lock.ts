@@ -5,6 +5,7 @@
  * processes and between connections of one process. The file holds no data but the holder's pid.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
+import { closeSync, openSync } from 'node:fs';
 import { ArchiveLockedError } from './errors';
 import { isBusy, type DB } from './db';
 
@@ -13,6 +14,7 @@ export interface WriterLock {
 }
 
 export function acquireWriterLock(path: string, nativeBinding?: string): WriterLock {
+  closeSync(openSync(path, 'a', 0o600)); // private, like every file of the archive
   const db: DB = new Database(path, { timeout: 0, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     db.pragma('locking_mode = EXCLUSIVE');

@@ -1,6 +1,6 @@
 /** Opening archives: key slots, wrong keys, damaged files, newer schemas, the raw key file rule, temp files. */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,26 @@ describe('archive files', () => {
     expect(err).toBeInstanceOf(NewerVersionError);
     expect((err as Error).message).toMatch(/newer Confab/);
     expect(snapshot(f.dir)).toEqual(before);
+  });
+});
+
+describe('file modes', () => {
+  it('every file of the archive is 0600 and the folder 0700, while open (WAL, SHM, lock) and after; older looser files are tightened', () => {
+    const f = fixture('modes');
+    const loose = () =>
+      [f.dir, ...readdirSync(f.dir).map((n) => join(f.dir, n))]
+        .map((p) => [p, statSync(p).mode & 0o777] as const)
+        .filter(([p, m]) => (p === f.dir ? m !== 0o700 : m !== 0o600))
+        .map(([p, m]) => `${p} ${m.toString(8)}`);
+    expect(readdirSync(f.dir).sort()).toEqual(['history.db', 'history.db-shm', 'history.db-wal', 'keyslots.json', 'writer.lock']);
+    expect(loose()).toEqual([]);
+    f.store.close();
+    expect(loose()).toEqual([]);
+    chmodSync(join(f.dir, 'history.db'), 0o644);
+    chmodSync(join(f.dir, 'writer.lock'), 0o644);
+    const s = openArchive(f.dir, { passphrase: PASS });
+    expect(loose()).toEqual([]);
+    s.close();
   });
 });
 
