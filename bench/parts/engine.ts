@@ -6,7 +6,8 @@
  *     encrypted history and delivered to the event subscriber (this process) as `messages.added`.
  * Rate = messages / (last one received − sender's first send). The raw receiver answers receipt
  * requests (XEP-0184) like the engine's adapter does, so the server carries the same traffic. The engine's CPU time (user+system,
- * from /proc) is reported beside it. `--size N` sets the number of messages (default 5000).
+ * from /proc) is reported beside it. `--size N` sets the number of messages (default 5000);
+ * `--rounds N` (default 2) alternates the two receivers and keeps the best round of each.
  *
  * The same file is the sender and the raw receiver when started with CONFAB_BENCH_ROLE.
  */
@@ -57,7 +58,7 @@ async function rawReceiver(p: RoleParams) {
     if (!st.is('message') || !st.getChildText('body')?.startsWith(BODY)) return;
     // answer receipt requests as every real client (and the engine's adapter) does, so both sides cost the server the same
     if (st.getChild('request', 'urn:xmpp:receipts') && st.attrs.id && st.attrs.from) void c.send(xml('message', { to: st.attrs.from, id: `r-${st.attrs.id}` }, xml('received', { xmlns: 'urn:xmpp:receipts', id: st.attrs.id }))).catch(() => {});
-    if (++n === p.count) process.stdout.write('done\n');
+    if (++n % p.count === 0) process.stdout.write('done\n');
   });
   await c.start();
   await c.send(xml('presence'));
@@ -105,6 +106,7 @@ function cpuMs(pid: number): number {
 
 export async function run(ctx: BenchContext): Promise<void> {
   const count = ctx.size ?? 5000;
+  const rounds = Number(ctx.options['rounds'] ?? 2);
   const { startProsody } = await import('../../tests/harness/prosody');
   const { startEngineProcess } = await import('../../engine/client');
   // archiving off: with Prosody's file storage the server, not the clients, would set the pace
@@ -116,56 +118,71 @@ export async function run(ctx: BenchContext): Promise<void> {
     const caFile = join(ctx.tempDir('engine-ca'), 'ca.pem');
     writeFileSync(caFile, server.caPem);
 
-    // 1. baseline: raw @xmpp/client
+    // the baseline receiver: raw @xmpp/client in its own process
     const raw = spawnRole('raw', { ...base, jid: rawUser.jid, password: rawUser.password }, { NODE_EXTRA_CA_CERTS: caFile });
     kill.push(raw.child);
-    const rawDone = waitLine(raw, 'done', 600_000);
     await waitLine(raw, 'ready');
-    const s1 = spawnRole('sender', { ...base, jid: sendUser.jid, password: sendUser.password, to: rawUser.jid });
-    kill.push(s1.child);
-    const t0 = await waitLine(s1, 'start');
-    const t1 = await rawDone;
-    s1.child.kill('SIGKILL');
-    raw.child.kill('SIGKILL');
-    const rawRate = count / ((t1 - t0) / 1000);
-    ctx.log(`raw @xmpp/client: ${count} messages in ${(t1 - t0).toFixed(0)} ms`);
 
-    // 2. the engine process: stored + delivered to this subscriber
-    const dataDir = ctx.tempDir('engine-data');
-    const eng = startEngineProcess({ dataDir, env: { CONFAB_TEST_KDF_N: '1024' }, stderr: 'ignore' });
+    // the engine process: stored + delivered to this subscriber
+    const eng = startEngineProcess({ dataDir: ctx.tempDir('engine-data'), env: { CONFAB_TEST_KDF_N: '1024' }, stderr: 'ignore' });
+    const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
     try {
-      const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
-        if (!r.ok) throw new Error(r.error.message);
-        return r.value;
-      };
       ok(await eng.call('archive.create', { passphrase: 'bench passphrase 123' }));
       const online = new Promise<void>((resolve) => eng.on('accounts.changed', (a) => a.state === 'online' && resolve()));
       ok(await eng.call('accounts.add', { protocol: 'xmpp', config: { jid: engUser.jid, password: engUser.password, server: server.host, port: server.port, caPem: server.caPem } }));
       await online;
       let got = 0;
-      let tEnd = 0;
-      const all = new Promise<void>((resolve) =>
-        eng.on('messages.added', (e) => {
-          for (const m of e.messages) if (m.body.startsWith(BODY)) got++;
-          if (got >= count && !tEnd) {
-            tEnd = performance.now();
+      let onAll: (() => void) | null = null;
+      eng.on('messages.added', (e) => {
+        for (const m of e.messages) if (m.body.startsWith(BODY)) got++;
+        if (got >= count && onAll) onAll();
+      });
+
+      let sender: ChildProcess | null = null;
+      const flood = async (to: string): Promise<number> => {
+        const s = spawnRole('sender', { ...base, jid: sendUser.jid, password: sendUser.password, to });
+        kill.push(s.child);
+        sender = s.child;
+        return waitLine(s, 'start');
+      };
+      const stopSender = () => void (sender as ChildProcess | null)?.kill('SIGKILL');
+      // alternate the two receivers, best round of each: the machine's other load hits both alike
+      let rawBest = 0;
+      let engBest = 0;
+      let cpuBest = Infinity;
+      for (let r = 0; r < rounds; r++) {
+        const rawDone = waitLine(raw, 'done', 600_000);
+        const t0 = await flood(rawUser.jid);
+        const t1 = await rawDone;
+        stopSender();
+        rawBest = Math.max(rawBest, count / ((t1 - t0) / 1000));
+        ctx.log(`round ${r + 1}: raw @xmpp/client received ${count} in ${(t1 - t0).toFixed(0)} ms`);
+
+        got = 0;
+        let tEnd = 0;
+        const all = new Promise<void>((resolve) => {
+          onAll = () => {
+            if (!tEnd) tEnd = performance.now();
+            onAll = null;
             resolve();
-          }
-        }),
-      );
-      const s2 = spawnRole('sender', { ...base, jid: sendUser.jid, password: sendUser.password, to: engUser.jid });
-      kill.push(s2.child);
-      const e0 = await waitLine(s2, 'start');
-      const cpu0 = cpuMs(eng.pid);
-      await all;
-      const cpu1 = cpuMs(eng.pid);
-      s2.child.kill('SIGKILL');
-      const engRate = count / ((tEnd - e0) / 1000);
-      ctx.log(`engine: ${count} messages stored and delivered in ${(tEnd - e0).toFixed(0)} ms, engine CPU ${cpu1 - cpu0} ms`);
-      ctx.add({ name: 'xmpp_flood.raw_client_rate', value: Math.round(rawRate), unit: 'msg/s' });
-      ctx.add({ name: 'xmpp_flood.stored_and_delivered_rate', value: Math.round(engRate), unit: 'msg/s', baseline: Math.round(rawRate), ratio: Math.round((engRate / rawRate) * 1000) / 1000 });
-      ctx.add({ name: 'xmpp_flood.engine_cpu', value: cpu1 - cpu0, unit: 'ms' });
-      ctx.add({ name: 'xmpp_flood.engine_cpu_per_1k', value: Math.round(((cpu1 - cpu0) / count) * 1000), unit: 'ms/1k msg' });
+          };
+        });
+        const e0 = await flood(engUser.jid);
+        const cpu0 = cpuMs(eng.pid);
+        await all;
+        const cpu = cpuMs(eng.pid) - cpu0;
+        stopSender();
+        const rate = count / ((tEnd - e0) / 1000);
+        if (rate > engBest) engBest = rate;
+        cpuBest = Math.min(cpuBest, cpu);
+        ctx.log(`round ${r + 1}: engine stored and delivered ${count} in ${(tEnd - e0).toFixed(0)} ms, engine CPU ${cpu} ms`);
+      }
+      ctx.add({ name: 'xmpp_flood.raw_client_rate', value: Math.round(rawBest), unit: 'msg/s' });
+      ctx.add({ name: 'xmpp_flood.stored_and_delivered_rate', value: Math.round(engBest), unit: 'msg/s', baseline: Math.round(rawBest), ratio: Math.round((engBest / rawBest) * 1000) / 1000 });
+      ctx.add({ name: 'xmpp_flood.engine_cpu_per_1k', value: Math.round((cpuBest / count) * 1000), unit: 'ms/1k msg' });
     } finally {
       await eng.close();
     }
