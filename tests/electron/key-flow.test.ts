@@ -43,18 +43,6 @@ async function engine(dataDir: string): Promise<EngineProcess> {
   return e;
 }
 
-/**
- * core/engine's archive.sealedBlob reads the blob by throwing it out of core/history's `unseal`
- * callback, but unlockSealed() catches whatever `unseal` throws, so the engine answers null for a
- * sealed slot that exists. Until that is fixed the unseal tests print why they are skipped.
- */
-async function sealedBlobWorks(e: EngineProcess): Promise<boolean> {
-  const b = await e.call('archive.sealedBlob', { name: SEALED_SLOT });
-  if (b.ok && b.value) return true;
-  console.log('[electron key-flow] SKIPPED the unseal step: the engine answers archive.sealedBlob with no blob for an existing sealed slot (core/engine/archive.ts sealedBlob: core/history unlockSealed swallows the thrown blob) — engine bug, reported');
-  return false;
-}
-
 async function status(e: EngineProcess) {
   const r = await e.call('archive.status', {});
   if (!r.ok) throw new Error(r.error.message);
@@ -94,14 +82,10 @@ describe('archive key in a keychain-sealed slot (real engine)', () => {
     }
   });
 
-  it('unlocks without the passphrase at the next start', async (ctx) => {
+  it('unlocks without the passphrase at the next start', async () => {
     const e = await engine(dataDir);
     const before = await status(e);
     expect(before.state).toBe('locked');
-    if (!(await sealedBlobWorks(e))) {
-      await e.close();
-      return ctx.skip();
-    }
     const flow = createKeyFlow({ decision: safe, sealer: chain });
     expect(await flow.unlockWithSealedKey(e.call)).toBe('unlocked');
     expect((await status(e)).state).toBe('unlocked');
@@ -110,9 +94,8 @@ describe('archive key in a keychain-sealed slot (real engine)', () => {
 
   it('after a keychain reset it stays locked, and the passphrase still opens it', async () => {
     const e = await engine(dataDir);
-    // (with the engine bug above this passes for the wrong reason, 'no-sealed-slot': both leave it locked)
     const flow = createKeyFlow({ decision: safe, sealer: keychain() });
-    expect(['failed', 'no-sealed-slot']).toContain(await flow.unlockWithSealedKey(e.call));
+    expect(await flow.unlockWithSealedKey(e.call)).toBe('failed');
     expect((await status(e)).state).toBe('locked');
     expect((await e.call('archive.unlock', { passphrase: PASS })).ok).toBe(true);
     expect((await status(e)).state).toBe('unlocked');

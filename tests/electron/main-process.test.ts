@@ -227,6 +227,9 @@ describe('desktop main process (bundled) with a real engine', () => {
     await waitFor(() => sent().slice(before).some((s) => s.channel === CHANNELS.connection && s.payload === false), 'connection lost');
     await waitFor(() => rec.engines.length === 2 && lastConnection() === true, 'the restart');
     expect(await request('engine.ping', {})).toMatchObject({ ok: true, value: { pid: rec.engines[1]!.pid } });
+    // the new engine was unlocked with the key sealed in the keychain slot: no passphrase asked
+    await waitFor(() => sent().some((x) => x.channel === CHANNELS.frame && JSON.stringify(x.payload).includes('"archive.status"') && JSON.stringify(x.payload).includes('"unlocked"') && sent().indexOf(x) > before), 'the unlock with the sealed key');
+    expect(await request('archive.status', {})).toMatchObject({ ok: true, value: { state: 'unlocked' } });
   });
 
   it('stops the engine on quit', async () => {
