@@ -82,6 +82,9 @@ describe('engine across XMPP and IRC', () => {
     const bodies = page.messages.map((m) => m.body).filter((b) => b.startsWith('merged:'));
     expect(bodies).toEqual(['merged: first via xmpp', 'merged: then via irc']);
     expect(new Set(page.messages.map((m) => m.accountId))).toEqual(new Set([xa.id, ia.id]));
+    // merged search: with:<person> finds the person's messages on both networks
+    const found = await t.call('search.query', { query: 'with:Bob merged' });
+    expect(found.hits.map((h) => h.message.body).sort()).toEqual(['merged: first via xmpp', 'merged: then via irc']);
 
     // reply routing: the XMPP identity first while it is online …
     await t.call('people.setOrder', { personId: bob.id, identities: [{ accountId: xa.id, address: bobX.jid }, { accountId: ia.id, address: bobNick.toLowerCase() }] });
