@@ -7,6 +7,8 @@ import { startInspircd, type InspircdServer } from '../harness/inspircd';
 import { startNgircd, type IrcServer } from '../harness/ngircd';
 import { account, needsHarness, nick, online, type TestAccount } from './adapter-helpers';
 import { wireClient } from './wire-clients';
+import { startCutProxy } from './cut-proxy';
+import { parseLine } from '../../protocols/irc/parse';
 
 const accounts: TestAccount[] = [];
 const track = (a: TestAccount) => { accounts.push(a); return a; };
@@ -46,6 +48,23 @@ describe('on InspIRCd (IRCv3)', () => {
     await expect.poll(() => bob.events.filter((e) => e.type === 'message' && e.message.body.includes('wörd')).map((e) => (e as { message: { body: string } }).message.body).join(' ')).toBe(body);
     for (const p of parts) expect(p).not.toContain('\uFFFD');
     expect(alice.events.filter((e) => e.type === 'receipt' && e.clientId === 'c-long')).toHaveLength(1);
+  });
+
+  it('on the wire, every part of a split message carries its own label', async () => {
+    const tap = await startCutProxy({ host: s.host, port: s.port });
+    try {
+      const carol = track(await online({ server: '127.0.0.1', port: tap.port, tls: false, nick: nick('carol') }));
+      await carol.adapter.send({ kind: 'direct', id: bob.nick.toLowerCase() }, { body: 'label me '.repeat(150).trim(), clientId: 'c-lbl' });
+      expect((await carol.waitFor('receipt', (e) => e.clientId === 'c-lbl')).status).toBe('sent');
+      const privmsgs = tap.clientBytes().split('\r\n').map((l) => parseLine(l)).filter((m) => m?.verb === 'PRIVMSG');
+      expect(privmsgs.length).toBeGreaterThan(2);
+      const labels = privmsgs.map((m) => m!.tags.label);
+      expect(labels.every(Boolean)).toBe(true);
+      expect(new Set(labels).size).toBe(labels.length);
+      await carol.stop();
+    } finally {
+      await tap.stop();
+    }
   });
 
   it('NOTICE and /me arrive with their kind', async () => {
