@@ -65,7 +65,9 @@ describe('Prosody restarts with messages in flight', () => {
     }, 'everything arrived', 90_000).catch(() => undefined);
     const got = await history(ba.id);
     const n = (b: string) => got.filter((m) => m.body === b && m.direction === 'in').length;
-    console.log(`soak/faults-inflight: ${sent.length} messages, ${sent.filter((b) => n(b) === 0).length} lost, ${sent.filter((b) => n(b) > 1).length} doubled`);
+    const doubledRows = got.filter((m) => m.direction === 'in' && n(m.body) > 1).slice(0, 4).map((m) => ({ body: m.body, serverId: m.serverId, time: m.time }));
+    const own = await history(ab.id);
+    console.log(`soak/faults-inflight: ${sent.length} messages, ${sent.filter((b) => n(b) === 0).length} lost (${sent.filter((b) => n(b) === 0).join(', ')}; sender states ${own.filter((m) => n(m.body) === 0).map((m) => m.state).join(',')}), ${sent.filter((b) => n(b) > 1).length} doubled, e.g. ${JSON.stringify(doubledRows)}`);
     expect({ lost: sent.filter((b) => n(b) === 0), doubled: sent.filter((b) => n(b) > 1) }).toEqual({ lost: [], doubled: [] });
   }, 1_800_000);
 });
