@@ -114,6 +114,7 @@ export class IrcAdapter implements ProtocolAdapter {
       channels: new Map(),
       presence: this.presence,
       watched: this.watched,
+      isonAsked: [],
       pendingByLabel: new Map(),
       pendingNoLabel: [],
       labelHandlers: new Map(),
@@ -390,7 +391,23 @@ export class IrcAdapter implements ProtocolAdapter {
   private pollIson(): void {
     const ctx = this.ctx;
     if (!ctx?.registered || this.watched.size === 0) return;
-    ctx.send(`ISON ${[...this.watched.values()].map((w) => w.nick).join(' ')}`);
+    if (ctx.isonAsked.length > 4) return; // the server is not answering; do not pile up requests
+    // one ISON line stays well under 512 bytes; each reply answers for its own chunk only
+    let chunk: string[] = [];
+    let bytes = 0;
+    const flush = () => {
+      if (!chunk.length) return;
+      ctx.isonAsked.push(chunk.map((n) => ctx.norm(n)));
+      ctx.send(`ISON ${chunk.join(' ')}`);
+      chunk = [];
+      bytes = 0;
+    };
+    for (const w of this.watched.values()) {
+      if (bytes + w.nick.length + 1 > 400) flush();
+      chunk.push(w.nick);
+      bytes += w.nick.length + 1;
+    }
+    flush();
   }
 
   private async watch(id: string): Promise<void> {

@@ -46,6 +46,8 @@ export interface IrcContext {
   presence: Presence;
   /** nicks on our buddy list (MONITOR or ISON) */
   watched: Map<string, { nick: string; online?: boolean; away?: boolean }>;
+  /** ISON requests in flight, oldest first: which normalized nicks each one asked about */
+  isonAsked: string[][];
   pendingByLabel: Map<string, PendingSend>;
   /** sends without labels, matched by echo text in order */
   pendingNoLabel: PendingSend[];

@@ -80,6 +80,21 @@ describe('on ngircd (no MONITOR, no message-tags)', () => {
     await a.waitFor('presence', (x) => x.contactId === erin.toLowerCase() && x.presence.show === 'offline');
   });
 
+  it('a long buddy list is polled in several ISON lines, each answer applied to its own nicks', async () => {
+    const base = { server: s.host, port: s.port, tls: false, isonIntervalMs: 300 };
+    const a = track(await online({ ...base, nick: nick('many') }));
+    const absent = Array.from({ length: 60 }, (_, i) => `absent${String(i).padStart(3, '0')}x${process.pid % 1000}`);
+    for (const n of absent) await a.adapter.contacts!.add(n);
+    const last = nick('zlast');
+    await a.adapter.contacts!.add(last); // in the second ISON line
+    track(await online({ ...base, nick: last }));
+    await a.waitFor('presence', (x) => x.contactId === last.toLowerCase() && x.presence.show === 'available');
+    // a few more polls: the buddy stays online (no flapping between the two answers)
+    await new Promise((r) => setTimeout(r, 1000));
+    const flips = a.events.filter((x) => x.type === 'presence' && x.contactId === last.toLowerCase());
+    expect(flips.map((x) => (x as { presence: { show: string } }).presence.show)).toEqual(['available']);
+  });
+
   it('typing is not offered without message-tags', async () => {
     if (needsHarness(s, 'a server without message-tags (ngircd)')) return;
     const a = track(await online({ server: s.host, port: s.port, tls: false, nick: nick('nt') }));

@@ -58,7 +58,11 @@ export const presenceHandler: Handler = (ctx, hooks) => {
   // ISON reply: who of the asked nicks is online now
   hooks.raw('303', (l) => {
     const online = new Set((l.params[l.params.length - 1] ?? '').split(' ').filter(Boolean).map((n) => ctx.norm(n)));
-    for (const [key, w] of ctx.watched) {
+    const asked = ctx.isonAsked.shift();
+    if (!asked) return; // not ours
+    for (const key of asked) {
+      const w = ctx.watched.get(key);
+      if (!w) continue;
       const now = online.has(key);
       if (w.online === now) continue;
       w.online = now;
