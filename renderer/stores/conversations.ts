@@ -13,7 +13,8 @@ interface ConversationsState {
   load(): Promise<void>;
   upsert(c: ConversationDTO): void;
   remove(id: string): void;
-  select(id: string | null): void;
+  /** `latest`: a window left in an older context reloads at the newest messages (a click in the list) */
+  select(id: string | null, opts?: { latest?: boolean }): void;
   openWith(input: { accountId: string; kind: 'direct' | 'room'; address: string } | { personId: string }): Promise<ConversationDTO>;
   markRead(id: string): Promise<void>;
   setTyping(conversationId: string, from: string, state: string): void;
@@ -37,13 +38,12 @@ export const useConversations = create<ConversationsState>((set, get) => ({
   remove(id) {
     set({ list: get().list.filter((c) => c.id !== id), activeId: get().activeId === id ? null : get().activeId });
   },
-  select(activeId) {
+  select(activeId, opts) {
     set({ activeId });
     if (!activeId) return;
     void get().markRead(activeId);
-    // picking a conversation shows its newest messages (a window left in an older context reloads)
     const w = useMessages.getState().windows[activeId];
-    if (w?.hasAfter && !w.anchor) void useMessages.getState().openLatest(activeId);
+    if (opts?.latest && w?.hasAfter && !w.anchor) void useMessages.getState().openLatest(activeId);
   },
   async openWith(input) {
     const c = await rpc('conversations.open', input);

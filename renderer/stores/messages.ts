@@ -54,6 +54,15 @@ interface MessagesState {
   resend(conversationId: string, messageId: string): Promise<void>;
 }
 
+/** per conversation: bumped by every reload of the whole window; a page that comes back later is dropped */
+const generation = new Map<string, number>();
+const bump = (id: string) => {
+  const g = (generation.get(id) ?? 0) + 1;
+  generation.set(id, g);
+  return g;
+};
+const current = (id: string, g: number) => (generation.get(id) ?? 0) === g;
+
 export const useMessages = create<MessagesState>((set, get) => {
   const win = (id: string) => get().windows[id] ?? empty();
   const put = (id: string, w: Partial<HistoryWindow>) => set({ windows: { ...get().windows, [id]: { ...win(id), ...w } } });
@@ -61,16 +70,20 @@ export const useMessages = create<MessagesState>((set, get) => {
   return {
     windows: {},
     async openLatest(conversationId) {
+      const g = bump(conversationId);
       put(conversationId, { loading: true });
       const page = await rpc('messages.page', { conversationId, limit: PAGE });
+      if (!current(conversationId, g)) return;
       put(conversationId, { messages: page.messages.sort(byTime), gaps: page.gaps, hasBefore: page.hasBefore, hasAfter: false, loading: false, anchor: null });
     },
     async loadOlder(conversationId) {
       const w = win(conversationId);
       const first = w.messages[0];
       if (w.loading || !w.hasBefore || !first) return;
+      const g = generation.get(conversationId) ?? 0;
       put(conversationId, { loading: true });
       const page = await rpc('messages.page', { conversationId, before: first.id, limit: PAGE });
+      if (!current(conversationId, g)) return;
       let messages = mergeMessages(w.messages, page.messages);
       let hasAfter = w.hasAfter;
       if (messages.length > MAX_LOADED) {
@@ -84,8 +97,10 @@ export const useMessages = create<MessagesState>((set, get) => {
       const w = win(conversationId);
       const last = w.messages[w.messages.length - 1];
       if (w.loading || !w.hasAfter || !last) return;
+      const g = generation.get(conversationId) ?? 0;
       put(conversationId, { loading: true });
       const page = await rpc('messages.page', { conversationId, after: last.id, limit: PAGE });
+      if (!current(conversationId, g)) return;
       let messages = mergeMessages(w.messages, page.messages);
       let hasBefore = w.hasBefore;
       if (messages.length > MAX_LOADED) {
@@ -95,8 +110,10 @@ export const useMessages = create<MessagesState>((set, get) => {
       put(conversationId, { messages, gaps: mergeGaps(w.gaps, page.gaps), hasBefore, hasAfter: page.hasAfter, loading: false });
     },
     async jumpTo(conversationId, messageId) {
+      const g = bump(conversationId);
       put(conversationId, { loading: true });
       const page = await rpc('messages.page', { conversationId, around: messageId, limit: PAGE });
+      if (!current(conversationId, g)) return;
       put(conversationId, { messages: page.messages.sort(byTime), gaps: page.gaps, hasBefore: page.hasBefore, hasAfter: page.hasAfter, loading: false, anchor: messageId });
     },
     clearAnchor(conversationId) {

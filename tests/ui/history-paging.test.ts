@@ -60,8 +60,6 @@ describe('chat history with 100,000 messages', { timeout: 180_000 }, () => {
     expect(oldest).toBeLessThan(99999 - 2000);
     // the window dropped its newest end: the way back is a button, not a giant list
     await page.getByRole('button', { name: 'Jump to the newest messages' }).waitFor();
-    // the gap marker between messages 99000 and 99001 was passed on the way
-    expect(oldest).toBeLessThan(99000);
   });
 
   it('opens a message near the very beginning in context and reaches the start of the history', async () => {
@@ -83,15 +81,13 @@ describe('chat history with 100,000 messages', { timeout: 180_000 }, () => {
   it('shows a gap marker where the history could not be filled', async () => {
     await page.getByRole('button', { name: 'Jump to the newest messages' }).click();
     await page.getByTestId('message').filter({ hasText: 'message number 99999' }).waitFor();
-    const list = page.getByTestId('message-list');
-    for (let round = 0; round < 12 && (await page.getByTestId('gap').count()) === 0; round++) {
-      const calls = await page.evaluate(() => (window as unknown as { __pageCalls: number }).__pageCalls);
-      await list.evaluate((el) => el.scrollTo({ top: 0 }));
-      await page.waitForFunction((c) => (window as unknown as { __pageCalls: number }).__pageCalls > c, calls);
-      await page.waitForFunction(() => !document.querySelector('.loading-older')?.textContent);
-      await page.getByTestId('message').filter({ hasText: 'message number 99001' }).scrollIntoViewIfNeeded().catch(() => {});
-    }
-    await page.getByTestId('gap').first().waitFor();
-    expect(await page.getByTestId('gap').first().innerText()).toContain('could not be fetched');
+    // the mock's server could not fill the minute between messages 99990 and 99991
+    const gap = page.getByTestId('gap');
+    await gap.waitFor();
+    expect(await gap.innerText()).toContain('could not be fetched');
+    const order = await page.locator('[data-testid="message"], [data-testid="gap"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? 'GAP'));
+    const at = order.indexOf('GAP');
+    expect(order[at - 1]).toBe('m099990');
+    expect(order[at + 1]).toBe('m099991');
   });
 });

@@ -6,6 +6,7 @@ import { useContacts } from '../../stores/contacts';
 import { useUi } from '../../stores/ui';
 import { Dialog } from '../common/Dialog';
 import { PresenceDot } from '../common/PresenceDot';
+import { VipToggle } from './VipToggle';
 
 export function PersonDialog({ onClose }: { onClose: () => void }) {
   const personId = useUi((s) => s.personId);
@@ -32,10 +33,7 @@ export function PersonDialog({ onClose }: { onClose: () => void }) {
           </li>
         ))}
       </ul>
-      <div className="field check">
-        <input id="vip" type="checkbox" checked={person.vip} onChange={(e) => guard(useContacts.getState().setVip(person.id, e.target.checked))} />
-        <label htmlFor="vip">Breaks through Do Not Disturb</label>
-      </div>
+      <VipToggle personId={person.id} vip={person.vip} />
       <h3>Merge with another contact</h3>
       <div className="inline">
         <label htmlFor="merge-with" className="sr-only">

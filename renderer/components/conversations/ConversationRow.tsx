@@ -8,7 +8,7 @@ export function ConversationRow({ c, active }: { c: ConversationDTO; active: boo
   const accounts = useAccounts((s) => s.accounts);
   return (
     <li className={`row conv${active ? ' active' : ''}${c.unread ? ' unread' : ''}`} data-testid="conversation" data-title={c.title}>
-      <button type="button" className="conv-main" aria-current={active ? 'true' : undefined} onClick={() => useConversations.getState().select(c.id)}>
+      <button type="button" className="conv-main" aria-current={active ? 'true' : undefined} onClick={() => useConversations.getState().select(c.id, { latest: true })}>
         <span className="kind" aria-hidden="true">
           {c.kind === 'room' ? '#' : '@'}
         </span>
