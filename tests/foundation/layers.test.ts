@@ -4,6 +4,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
+// the compiler and ESLint over the whole tree take a while on a loaded 2-core machine
+const SLOW = 300_000;
 
 describe('layering', () => {
   it('the import-boundary lint catches every planted violation', () => {
@@ -11,7 +13,7 @@ describe('layering', () => {
     expect(r.stdout).toContain('every planted violation was caught');
     expect(r.stdout).not.toContain('MISSED');
     expect(r.status).toBe(0);
-  });
+  }, SLOW);
 
   it('the compiler refuses electron inside core/ and Node built-ins inside renderer/', () => {
     const plants = [
@@ -28,10 +30,10 @@ describe('layering', () => {
     } finally {
       for (const p of plants) rmSync(join(root, p.file), { force: true });
     }
-  });
+  }, SLOW);
 
   it('the tree itself passes the boundary lint', () => {
     // throws (fails the test) when ESLint reports any error
     execFileSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--quiet', '.'], { cwd: root, stdio: 'pipe' });
-  });
+  }, SLOW);
 });
