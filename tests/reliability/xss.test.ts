@@ -101,6 +101,18 @@ afterAll(async () => {
   tmp?.remove();
 });
 
+/** every message of a conversation through messages.page */
+async function historyOf(conversationId: string): Promise<{ id: string; body: string; from: string; fromName?: string }[]> {
+  type Page = { messages: { id: string; body: string; from: string; fromName?: string }[]; hasBefore: boolean };
+  let p = await value<Page>('messages.page', { conversationId, limit: 500 });
+  const all = [...p.messages];
+  while (p.hasBefore && p.messages.length) {
+    p = await value<Page>('messages.page', { conversationId, before: p.messages[0]!.id, limit: 500 });
+    all.unshift(...p.messages);
+  }
+  return all;
+}
+
 /** problems in the live DOM: markup from a payload, handler attributes, links with other schemes */
 async function domProblems(): Promise<string[]> {
   return page.evaluate(() => {
@@ -149,11 +161,10 @@ describe('hostile text in every field that reaches the screen', () => {
       await bob.client.send(xml('message', { to: room, type: 'groupchat', id: `n${i}` }, xml('body', {}, `nickline ${i}`)));
     }
     await until(async () => {
-      const page1 = await value<{ messages: { body: string; from: string; fromName?: string }[] }>('messages.page', { conversationId: conv.id, limit: 500 });
-      const seen = page1.messages.filter((m) => m.body.startsWith('nickline '));
+      const seen = (await historyOf(conv.id)).filter((m) => m.body.startsWith('nickline '));
       accepted = new Set(seen.map((m) => m.fromName ?? m.from)).size;
       return seen.length >= nicks.length;
-    }, 'every nick line stored', 120_000);
+    }, 'every nick line stored', SOAK ? 1_800_000 : 120_000);
     await page.getByTestId('message').filter({ hasText: `nickline ${nicks.length - 1}` }).last().waitFor();
     expect(await domProblems()).toEqual([]);
 
@@ -188,7 +199,7 @@ describe('hostile text in every field that reaches the screen', () => {
     await bob.say(prosody.users.alice.jid, 'last of the direct payloads');
     await page.getByTestId('contact').filter({ hasText: name }).first().getByRole('button').first().click();
     await page.getByTestId('chat').waitFor();
-    await page.getByTestId('message').filter({ hasText: 'last of the direct payloads' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('message').filter({ hasText: 'last of the direct payloads' }).waitFor({ timeout: SOAK ? 1_800_000 : 120_000 });
     expect(await domProblems()).toEqual([]);
     const hrefs = await page.locator('[data-testid="message"] .body a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
     expect(hrefs.filter((h) => !/^(https?:|mailto:|xmpp:)/i.test(h))).toEqual([]);
