@@ -38,6 +38,9 @@ import type {
 /** indexes a new row (see migrations/0002-search.ts for why this is not an INSERT trigger) */
 const FTS_INSERT_SQL = `INSERT INTO messages_fts(rowid, body) VALUES (@id, ${indexedSql('@body')})`;
 
+/** below this many messages a from:/in:/with: filter is walked first (see selectiveFilter) */
+export const FILTER_FIRST_MAX = 20_000;
+
 /** ids: server-ms × 1024 + sequence */
 export const SEQ = 1024;
 const MAX_MS = Math.floor(Number.MAX_SAFE_INTEGER / SEQ) - 1;
@@ -168,6 +171,8 @@ export class SqliteHistoryStore implements HistoryStore {
   private lock: WriterLock | null;
   private readonly stmts = new Map<string, Database.Statement>();
   private maxId: number | null = null;
+  /** senders already in the senders table (saves a statement per message) */
+  private readonly knownSenders = new Set<string>();
   private closed = false;
 
   constructor(p: StoreParts) {
@@ -643,6 +648,14 @@ export class SqliteHistoryStore implements HistoryStore {
       m.oobUrl ?? null,
     );
     if (this.version >= 2) this.run(FTS_INSERT_SQL, { id, body: m.body }); // schema 1 (bench baseline) has no index
+    if (this.version >= 3) {
+      const k = `${m.sender}\u0000${m.senderName ?? ''}`;
+      if (!this.knownSenders.has(k)) {
+        this.run('INSERT OR IGNORE INTO senders(sender, name) VALUES (?, ?)', m.sender, m.senderName ?? '');
+        if (this.knownSenders.size > 50_000) this.knownSenders.clear();
+        this.knownSenders.add(k);
+      }
+    }
     return { id, status: 'inserted' };
   }
 
@@ -659,6 +672,7 @@ export class SqliteHistoryStore implements HistoryStore {
       return this.tx(() => rows.map((r) => this.insertOne(r, now, convAccount)));
     } catch (err) {
       this.maxId = null; // a rolled-back batch may have moved it
+      this.knownSenders.clear();
       throw err;
     } finally {
       if (durable) this.db.pragma('synchronous = NORMAL');
@@ -765,7 +779,7 @@ export class SqliteHistoryStore implements HistoryStore {
   // ---- search -------------------------------------------------------------------------------
 
   /** resolves filters into id sets and SQL; returns null when a filter matches nothing at all */
-  private resolveFilters(q: ParsedQuery): { where: string[]; params: unknown[] } | null {
+  private resolveFilters(q: ParsedQuery): { where: string[]; params: unknown[]; senders: string[] | null; convs: number[] | null } | null {
     const where: string[] = [];
     const params: unknown[] = [];
     const lower = (s: string) => s.toLowerCase();
@@ -811,26 +825,38 @@ export class SqliteHistoryStore implements HistoryStore {
       where.push('m.account_id IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify([...ids]));
     }
+    let senders: string[] | null = null;
     if (q.from.length > 0) {
-      const ors: string[] = [];
+      const set = new Set<string>();
+      let me = false;
       for (const v of q.from) {
         const lv = lower(v);
         if (lv === 'me') {
-          ors.push('m.direction = 1');
+          me = true;
           continue;
         }
         const addrs = this.all<{ address: string }>(
           'SELECT address FROM contacts WHERE id IN (SELECT value FROM json_each(?))',
           JSON.stringify(this.matchContacts(v)),
         ).map((r) => lower(r.address));
-        ors.push(
-          "lower(m.sender) = ? OR lower(m.sender) LIKE ? ESCAPE '\\' OR lower(m.sender) LIKE ? ESCAPE '\\' OR lower(coalesce(m.sender_name, '')) = ? OR lower(substr(m.sender, instr(m.sender, '/') + 1)) IN (SELECT value FROM json_each(?))",
-        );
-        params.push(lv, likeEscape(lv) + '@%', '%/' + likeEscape(lv), lv, JSON.stringify(addrs));
+        for (const r of this.all<{ sender: string }>(
+          `SELECT DISTINCT sender FROM senders WHERE lower(sender) = @v OR lower(sender) LIKE @at ESCAPE '\\' OR lower(sender) LIKE @nick ESCAPE '\\'
+             OR lower(name) = @v OR lower(substr(sender, instr(sender, '/') + 1)) IN (SELECT value FROM json_each(@addrs))`,
+          { v: lv, at: likeEscape(lv) + '@%', nick: '%/' + likeEscape(lv), addrs: JSON.stringify(addrs) },
+        ))
+          set.add(r.sender);
       }
-      where.push(`(${ors.join(' OR ')})`);
+      if (set.size === 0 && !me) return null;
+      const ors: string[] = [];
+      if (set.size > 0) {
+        ors.push('m.sender IN (SELECT value FROM json_each(?))');
+        params.push(JSON.stringify([...set]));
+      }
+      if (me) ors.push('m.direction = 1');
+      where.push(ors.length === 1 ? ors[0]! : `(${ors.join(' OR ')})`);
+      if (!me) senders = [...set];
     }
-    return { where, params };
+    return { where, params, senders, convs: convs === null ? null : [...convs] };
   }
 
   /** contacts whose address, local part, name or person (metacontact) name is v, expanded to the whole person */
@@ -844,6 +870,32 @@ export class SqliteHistoryStore implements HistoryStore {
       { v: lv, like: likeEscape(lv) + '@%' },
     );
     return [...new Set(rows.map((r) => r.id))];
+  }
+
+  /**
+   * A from:/in:/with: filter matching fewer than FILTER_FIRST_MAX messages (counted with a bounded
+   * index walk) is cheaper to walk than the full-text hits of a common word; null otherwise.
+   */
+  private selectiveFilter(
+    f: { senders: string[] | null; convs: number[] | null },
+    lo: number | null,
+    hi: number | null,
+  ): { index: string; column: string; values: Array<string | number> } | null {
+    const candidates: Array<{ index: string; column: string; values: Array<string | number> }> = [];
+    if (f.senders && this.version >= 3) candidates.push({ index: 'messages_sender', column: 'sender', values: f.senders });
+    if (f.convs) candidates.push({ index: 'messages_conv', column: 'conversation_id', values: f.convs });
+    for (const c of candidates) {
+      const where = [`${c.column} IN (SELECT value FROM json_each(?))`];
+      const params: unknown[] = [JSON.stringify(c.values)];
+      if (lo !== null) { where.push('id >= ?'); params.push(lo); }
+      if (hi !== null) { where.push('id < ?'); params.push(hi); }
+      const n = this.get<{ n: number }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM messages INDEXED BY ${c.index} WHERE ${where.join(' AND ')} LIMIT ${FILTER_FIRST_MAX})`,
+        ...params,
+      )!.n;
+      if (n < FILTER_FIRST_MAX) return c;
+    }
+    return null;
   }
 
   /** builds the SQL of a search (exposed so tests can assert its query plan) */
@@ -865,6 +917,24 @@ export class SqliteHistoryStore implements HistoryStore {
     let hi = parsed.time.to === null ? null : parsed.time.to * SEQ; // exclusive
     if (beforeId !== null) hi = hi === null ? beforeId : Math.min(hi, beforeId);
     const [m0, m1] = opts.markers ?? DEFAULT_MARKERS;
+    if (parsed.text && order === 'newest') {
+      const first = this.selectiveFilter(filters, lo, hi);
+      if (first) {
+        // filter first: walk the few messages of these senders / conversations (index), keep those
+        // in the full-text match set (built once); bounded by FILTER_FIRST_MAX rows
+        const sub = ['messages_fts MATCH ?'];
+        const params: unknown[] = [JSON.stringify(first.values), compileFts(parsed.text)];
+        if (lo !== null) { sub.push('rowid >= ?'); params.push(lo); }
+        if (hi !== null) { sub.push('rowid < ?'); params.push(hi); }
+        const where = [`m.${first.column} IN (SELECT value FROM json_each(?))`, `+m.id IN (SELECT rowid FROM messages_fts WHERE ${sub.join(' AND ')})`];
+        if (lo !== null) { where.push('m.id >= ?'); params.push(lo); }
+        if (hi !== null) { where.push('m.id < ?'); params.push(hi); }
+        where.push(...filters.where);
+        params.push(...filters.params, limit + 1);
+        const sql = `SELECT m.*, NULL AS snip FROM messages m INDEXED BY ${first.index} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
+        return { sql, params, parsed, order, limit, offset };
+      }
+    }
     if (parsed.text) {
       const where = ['messages_fts MATCH ?'];
       const params: unknown[] = [m0, m1, compileFts(parsed.text)];

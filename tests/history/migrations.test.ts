@@ -51,12 +51,12 @@ describe('migrations', () => {
     const ins = db.prepare("INSERT INTO messages(id, account_id, conversation_id, sender, body, direction, server_time, received_time) VALUES (?, 1, 1, 'bob', ?, 0, ?, ?)");
     ins.run(1000 * 1024, 'an old message about penguins', 1000, 1000);
     ins.run(2000 * 1024, '古い東京のメッセージ', 2000, 2000);
-    expect(migrate(db)).toBe(2);
+    expect(migrate(db, 2)).toBe(2);
     expect(tables(db)).toEqual(expect.arrayContaining(['messages_fts', 'messages_fts_ad', 'messages_fts_au']));
     expect((db.prepare("SELECT v FROM messages_fts_config WHERE k = 'secure-delete'").get() as { v: number }).v).toBe(1);
     db.close();
     const s = openArchive(dir, { key });
-    expect(s.version).toBe(2);
+    expect(s.version).toBe(LATEST_VERSION);
     expect(s.search('penguins').hits).toHaveLength(1);
     expect(s.search('東京').hits).toHaveLength(1);
     const [m] = s.insertMessages([{ accountId: 1, conversationId: 1, sender: 'bob', body: 'new walrus', direction: 'in', serverTime: 3000 }]);
@@ -64,6 +64,31 @@ describe('migrations', () => {
     s.editMessage(m!.id, 'new seal');
     expect(s.search('walrus').hits).toHaveLength(0);
     expect(s.search('seal').hits).toHaveLength(1);
+    s.close();
+  });
+
+  it('0003 senders: the distinct senders of the messages already there, then of new ones; from: resolves through them', () => {
+    const { dir, key, db } = archiveAt(2);
+    db.exec("INSERT INTO accounts(id, protocol, label, created_at) VALUES (1, 'irc', 'a', 0)");
+    db.exec("INSERT INTO conversations(id, account_id, kind, address, created_at) VALUES (1, 1, 'room', '#c', 0)");
+    const ins = db.prepare("INSERT INTO messages(id, account_id, conversation_id, sender, sender_name, body, direction, server_time, received_time) VALUES (?, 1, 1, ?, ?, 'old walrus talk', 0, ?, ?)");
+    ins.run(1000 * 1024, '#c/alice', 'Alice A.', 1000, 1000);
+    ins.run(2000 * 1024, '#c/alice', 'Alice A.', 2000, 2000);
+    ins.run(3000 * 1024, '#c/bob', null, 3000, 3000);
+    db.exec("INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages");
+    expect(migrate(db, 3)).toBe(3);
+    expect(db.prepare('SELECT sender, name FROM senders ORDER BY sender').all()).toEqual([
+      { sender: '#c/alice', name: 'Alice A.' },
+      { sender: '#c/bob', name: '' },
+    ]);
+    expect(tables(db)).toContain('senders');
+    db.close();
+    const s = openArchive(dir, { key });
+    s.insertMessages([{ accountId: 1, conversationId: 1, sender: '#c/carol', body: 'new walrus', direction: 'in', serverTime: 4000 }]);
+    expect(s.search('walrus from:alice').hits).toHaveLength(2);
+    expect(s.search('walrus from:"alice a."').hits).toHaveLength(2);
+    expect(s.search('walrus from:carol').hits).toHaveLength(1);
+    expect(s.search('walrus from:nobody').hits).toHaveLength(0);
     s.close();
   });
 
@@ -79,4 +104,4 @@ describe('migrations', () => {
   });
 });
 
-const COVERED = [1, 2];
+const COVERED = [1, 2, 3];

@@ -145,11 +145,25 @@ describe('query plans of hot queries', () => {
   const plan = (b: { sql: string; params: unknown[] } | null) => store.explain(b!.sql, b!.params).join('\n');
 
   it('newest-first search walks the FTS index in rowid order with LIMIT (no sort of all matches)', () => {
-    for (const q of ['release', 'release from:bob', 'release on:2024-05-02', '"release notes" in:#confab', '東京 account:work']) {
+    for (const q of ['release', 'release on:2024-05-02', '東京 account:work', 'a OR b -c']) {
       const p = plan(store.buildSearch(q));
       expect(p).toMatch(/SCAN messages_fts VIRTUAL TABLE INDEX/);
       expect(p).toMatch(/SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(p).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
+  it('a selective from:/in:/with: filter is walked first by its index, full-text hits probed from a set built once', () => {
+    for (const [q, index] of [
+      ['release from:bob', /SEARCH m USING INDEX messages_sender \(sender=\?\)/],
+      ['release from:bob on:2024-05-02', /SEARCH m USING INDEX messages_sender \(sender=\? AND id>\? AND id<\?\)/],
+      ['"release notes" in:#confab', /SEARCH m USING INDEX messages_conv \(conversation_id=\?\)/],
+      ['release with:bob', /SEARCH m USING INDEX messages_conv \(conversation_id=\?\)/],
+    ] as const) {
+      const p = plan(store.buildSearch(q));
+      expect(p).toMatch(index);
+      expect(p).toMatch(/LIST SUBQUERY \d+\n.*SCAN messages_fts VIRTUAL TABLE INDEX/);
+      expect(p).not.toMatch(/SCAN m\b/);
     }
   });
 
