@@ -93,6 +93,9 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
 
   guardInput(entity, o.maxIncomingStanzaBytes ?? MAX_INCOMING_STANZA_BYTES);
+  // xmpp.js follows <see-other-host/> by reconnecting on its own: that would be a second reconnect
+  // policy (and a redirect we did not configure). Report it as an error instead.
+  (entity as unknown as { _onSeeOtherHost(err: unknown): void })._onSeeOtherHost = (err: unknown) => { entity.emit('error', err); };
 
   // an entity 'error' without listener would throw: the adapter adds its own, this one keeps it safe
   entity.on('error', () => {});

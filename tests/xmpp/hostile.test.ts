@@ -111,6 +111,17 @@ describe('XMPP hostile input', () => {
     expect(rec.of('error').some((e) => e.error.code === 'xml' || /XML|closed/i.test(e.error.message))).toBe(true);
   });
 
+  it('a see-other-host redirect is reported, not followed (the engine owns reconnecting)', async () => {
+    await a.connect(new AbortController().signal);
+    await h.ready();
+    const lost = rec.next('state', (e) => e.state === 'offline');
+    h.send(`<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>127.0.0.1:1</see-other-host></stream:error>`);
+    await lost;
+    expect(rec.of('error').some((e) => e.error.code === 'see-other-host')).toBe(true);
+    // no connection attempt of its own: the adapter stays offline until connect() is called
+    expect(rec.of('state').at(-1)?.state).toBe('offline');
+  });
+
   it('an endless element (beyond the configured 1.5 MiB) closes the connection with a protocol error; reconnecting works', async () => {
     await a.connect(new AbortController().signal);
     await h.ready();
