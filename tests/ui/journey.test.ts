@@ -111,7 +111,7 @@ describe('Confab in the browser, XMPP + IRC', { timeout: 180_000 }, () => {
     const alice = prosody.users.alice.jid;
     // baseline: outside DND a direct message in a conversation not on screen is notified
     await bob.say(alice, 'before dnd');
-    await page.waitForFunction(() => ((window as unknown as { __notifications?: unknown[] }).__notifications ?? []).length >= 1);
+    await page.waitForFunction(() => ((window as unknown as { __notifications?: { body: string }[] }).__notifications ?? []).some((n) => n.body.includes('before dnd')));
     const base = (await notifications(page)).length;
 
     // the IRC peer becomes a contact (MONITOR) and a VIP from its details
