@@ -41,6 +41,9 @@ const FTS_INSERT_SQL = `INSERT INTO messages_fts(rowid, body) VALUES (@id, ${ind
 /** below this many messages a from:/in:/with: filter is walked first (see selectiveFilter) */
 export const FILTER_FIRST_MAX = 20_000;
 
+/** relevance order ranks at most this many of the newest text matches */
+export const RELEVANCE_WINDOW = 5_000;
+
 /** ids: server-ms × 1024 + sequence */
 export const SEQ = 1024;
 const MAX_MS = Math.floor(Number.MAX_SAFE_INTEGER / SEQ) - 1;
@@ -937,8 +940,20 @@ export class SqliteHistoryStore implements HistoryStore {
     }
     if (parsed.text) {
       const where = ['messages_fts MATCH ?'];
-      const params: unknown[] = [m0, m1, compileFts(parsed.text)];
-      if (lo !== null) { where.push('messages_fts.rowid >= ?'); params.push(lo); }
+      const match = compileFts(parsed.text);
+      const params: unknown[] = [m0, m1, match];
+      let lo2 = lo;
+      if (order === 'relevance') {
+        // rank the newest RELEVANCE_WINDOW text matches: bm25 costs a lookup per match, so a word
+        // found in 100k messages would otherwise take seconds
+        const w = ['messages_fts MATCH ?'];
+        const wp: unknown[] = [match];
+        if (lo !== null) { w.push('rowid >= ?'); wp.push(lo); }
+        if (hi !== null) { w.push('rowid < ?'); wp.push(hi); }
+        const floor = this.get<{ rowid: number }>(`SELECT rowid FROM messages_fts WHERE ${w.join(' AND ')} ORDER BY rowid DESC LIMIT 1 OFFSET ${RELEVANCE_WINDOW - 1}`, ...wp);
+        if (floor) lo2 = floor.rowid;
+      }
+      if (lo2 !== null) { where.push('messages_fts.rowid >= ?'); params.push(lo2); }
       if (hi !== null) { where.push('messages_fts.rowid < ?'); params.push(hi); }
       where.push(...filters.where);
       params.push(...filters.params);
