@@ -62,6 +62,7 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_STANZA_CHARS = 240 * 1024;
 /** no server limits c2s stanzas below this (Prosody's minimum); larger unacked messages are suspects on policy-violation */
 const SMALLEST_SERVER_LIMIT = 10_000;
+const NS_INVISIBLE = 'urn:xmpp:invisible:0';
 /** incoming bodies beyond this are dropped (reported), the connection stays up */
 export const MAX_INCOMING_BODY_BYTES = 1024 * 1024;
 
@@ -119,7 +120,9 @@ export function classifyError(err: unknown): AdapterError {
 }
 
 export class XmppAdapter implements ProtocolAdapter {
-  readonly caps = CAPS;
+  /** per adapter: 'invisible' is added when the server offers XEP-0186 (learned at login) */
+  readonly caps: Capabilities = { ...CAPS, presenceShows: [...CAPS.presenceShows] };
+  private invisibleActive = false;
   private readonly listeners = new Listeners<AdapterEvent>();
   private client: XmppClient | null = null;
   private online = false;
@@ -411,7 +414,19 @@ export class XmppAdapter implements ProtocolAdapter {
       this.report('protocol', `roster fetch failed: ${classifyError(err).message}`, 'roster');
     }
     await c.iq.request(enableCarbons(), this.cfg.timeoutMs).catch((err: unknown) => this.report('protocol', `carbons not enabled: ${classifyError(err).message}`, 'carbons'));
-    await c.send(buildPresence(this.presence));
+    // server features decide the invisibility capability (XEP-0186)
+    const info = await this.discoInfo(this.ownBare.split('@')[1]!).catch(() => null);
+    this.serverInfo = info;
+    const canHide = !!info?.features.has(NS_INVISIBLE);
+    const has = this.caps.presenceShows.includes('invisible');
+    if (canHide && !has) this.caps.presenceShows.splice(this.caps.presenceShows.indexOf('offline'), 0, 'invisible');
+    if (!canHide && has) this.caps.presenceShows.splice(this.caps.presenceShows.indexOf('invisible'), 1);
+    this.invisibleActive = false;
+    if (this.presence.show === 'invisible' && !canHide) {
+      this.report('protocol', 'this server does not support invisibility: shown as available', 'unsupported');
+      this.presence = { ...this.presence, show: 'available' };
+    }
+    await this.sendOwnPresence(c);
     // rooms we were in are rejoined; bookmarks with autojoin are joined
     for (const r of this.roomState.values()) { r.joined = false; r.occupants.clear(); }
     const rejoin = [...this.roomState.entries()].map(([room, s]) => ({ room, nick: s.nick, password: s.password }));
@@ -573,15 +588,30 @@ export class XmppAdapter implements ProtocolAdapter {
   }
 
   async setPresence(p: Presence): Promise<void> {
-    this.presence = { ...p, show: p.show === 'invisible' ? 'available' : p.show };
+    if (p.show === 'invisible' && this.online && !this.caps.presenceShows.includes('invisible')) {
+      throw new AdapterError({ kind: 'protocol', fatal: false, message: 'this server does not support invisibility', code: 'unsupported' });
+    }
+    this.presence = { ...p };
     if (!this.online || !this.client) return;
     if (p.show === 'offline') return this.disconnect();
-    await this.client.send(buildPresence(this.presence));
+    await this.sendOwnPresence(this.client);
+  }
+
+  /** XEP-0186 invisibility when asked for and offered, then presence to the server and the joined rooms */
+  private async sendOwnPresence(c: XmppClient): Promise<void> {
+    const wantInvisible = this.presence.show === 'invisible' && this.caps.presenceShows.includes('invisible');
+    if (wantInvisible !== this.invisibleActive) {
+      await c.iq.request(xml('iq', { type: 'set' }, xml(wantInvisible ? 'invisible' : 'visible', { xmlns: NS_INVISIBLE })), this.cfg.timeoutMs)
+        .catch((e: unknown) => { throw classifyError(e); });
+      this.invisibleActive = wantInvisible;
+    }
+    const shown: Presence = this.presence.show === 'invisible' ? { ...this.presence, show: 'available' } : this.presence;
+    await c.send(buildPresence(shown));
     for (const [room, s] of this.roomState) {
       if (!s.joined) continue;
-      const el = buildPresence(this.presence);
+      const el = buildPresence(shown);
       el.attrs.to = `${room}/${s.nick}`;
-      await this.client.send(el);
+      await c.send(el);
     }
   }
 

@@ -30,6 +30,15 @@ async function stillWorks(): Promise<void> {
 }
 
 describe('XMPP hostile input', () => {
+  it('declares and uses invisibility (XEP-0186) where the server offers it', async () => {
+    expect(a.caps.presenceShows).toContain('invisible');
+    await a.setPresence({ show: 'invisible' });
+    await a.setPresence({ show: 'away', status: 'back soon' });
+    const out = h.received();
+    expect(out.indexOf('urn:xmpp:invisible:0')).toBeGreaterThan(-1);
+    expect(out).toMatch(/<invisible xmlns="urn:xmpp:invisible:0"\/>[\s\S]*<visible xmlns="urn:xmpp:invisible:0"\/>/);
+  });
+
   it('drops stanzas with invalid addresses and reports them', async () => {
     h.send(`<message from='@@bad@/' to='${me}' type='chat'><body>x</body></message>`);
     h.send(`<presence from='user@@host'/>`);

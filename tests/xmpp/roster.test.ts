@@ -75,6 +75,7 @@ describe('XMPP roster and presence', () => {
   it('does not declare invisibility (Prosody 0.12 has no invisibility module)', async () => {
     const a = await online(srv, srv.users.carol, {}, bag);
     expect(a.a.caps.presenceShows).not.toContain('invisible');
+    await expect(a.a.setPresence({ show: 'invisible' })).rejects.toMatchObject({ code: 'unsupported' });
     expect(a.a.caps.presenceShows).toEqual(expect.arrayContaining(['available', 'chat', 'away', 'xa', 'dnd']));
   });
 });
