@@ -6,7 +6,11 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) d.showModal();
+    if (d && !d.open) {
+      d.showModal();
+      // showModal focuses the first button (Close); the first field is where the user wants to type
+      d.querySelector<HTMLElement>('.dialog-body input:not([type=checkbox]), .dialog-body textarea, .dialog-body select')?.focus();
+    }
     return () => d?.close();
   }, []);
   return (

@@ -30,7 +30,7 @@ export function ContactList() {
       {groups.length === 0 && <p className="muted">{people.length ? 'Nobody matches.' : 'No contacts yet.'}</p>}
       {groups.map((g) => (
         <div key={g.group} role="group" aria-label={g.group}>
-          <h3 className="group">{g.group}</h3>
+          {(groups.length > 1 || g.group !== 'Contacts') && <h3 className="group">{g.group}</h3>}
           <ul className="rows" data-testid="contact-list">
             {g.people.map((p) => (
               <ContactRow key={p.id} person={p} />
