@@ -174,6 +174,8 @@ export class SqliteHistoryStore implements HistoryStore {
   private lock: WriterLock | null;
   private readonly stmts = new Map<string, Database.Statement>();
   private maxId: number | null = null;
+  /** tests set it to 0 to compare both plans; see selectiveFilter */
+  filterFirstMax = FILTER_FIRST_MAX;
   /** senders already in the senders table (saves a statement per message) */
   private readonly knownSenders = new Set<string>();
   private closed = false;
@@ -893,10 +895,11 @@ export class SqliteHistoryStore implements HistoryStore {
       if (lo !== null) { where.push('id >= ?'); params.push(lo); }
       if (hi !== null) { where.push('id < ?'); params.push(hi); }
       const n = this.get<{ n: number }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM messages INDEXED BY ${c.index} WHERE ${where.join(' AND ')} LIMIT ${FILTER_FIRST_MAX})`,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM messages INDEXED BY ${c.index} WHERE ${where.join(' AND ')} LIMIT ?)`,
         ...params,
+        this.filterFirstMax,
       )!.n;
-      if (n < FILTER_FIRST_MAX) return c;
+      if (n < this.filterFirstMax) return c;
     }
     return null;
   }

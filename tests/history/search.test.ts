@@ -37,6 +37,7 @@ beforeAll(() => {
 });
 afterAll(() => remove());
 
+const plan = (b: { sql: string; params: unknown[] } | null) => store.explain(b!.sql, b!.params).join('\n');
 const found = (q: string, opts = {}) => store.search(q, opts).hits.map((h) => Object.entries(ids).find(([, v]) => v === h.message.id)![0]);
 
 describe('search', () => {
@@ -87,6 +88,19 @@ describe('search', () => {
     expect(found('on:2024-05-05')).toEqual(['room1']);
     expect(found('release in:nowhere')).toEqual([]);
     expect(found('release account:nosuch')).toEqual([]);
+  });
+
+  it('both plans give the same answers (filter walked first, or full-text hits walked and filtered)', () => {
+    const qs = ['release from:me', 'build from:bobby', 'release from:"Bob Builder"', 'build in:#confab', 'release with:bob', 'release with:"Bob Builder" after:2024-05-02', '会 from:carol', 'the in:"confab dev" from:alice'];
+    const first = qs.map((q) => found(q));
+    expect(first.flat().length).toBeGreaterThan(10);
+    store.filterFirstMax = 0;
+    try {
+      expect(qs.map((q) => found(q))).toEqual(first);
+      expect(plan(store.buildSearch('release from:bob'))).toMatch(/SCAN messages_fts VIRTUAL TABLE INDEX/);
+    } finally {
+      store.filterFirstMax = 20_000;
+    }
   });
 
   it('paging by cursor walks every hit once, in order; relevance order with bm25', () => {
@@ -142,7 +156,6 @@ describe('search', () => {
 });
 
 describe('query plans of hot queries', () => {
-  const plan = (b: { sql: string; params: unknown[] } | null) => store.explain(b!.sql, b!.params).join('\n');
 
   it('newest-first search walks the FTS index in rowid order with LIMIT (no sort of all matches)', () => {
     for (const q of ['release', 'release on:2024-05-02', '東京 account:work', 'a OR b -c']) {
