@@ -136,7 +136,7 @@ export class Engine {
     for (const a of s.listAccounts()) if (!a.config[REMOVED]) this.addRuntime(a);
     this.emit({ type: 'status.changed', payload: this.statusDTO() });
     if (effectiveStatus(this.status).show !== 'offline') {
-      for (const rt of this.runtimes.values()) if (rt.account.enabled) void rt.connect();
+      for (const rt of this.runtimes.values()) if (this.shouldConnect(rt)) void rt.connect();
     }
   }
 
@@ -890,6 +890,12 @@ export class Engine {
     };
   }
 
+  /** enabled, and neither the global status nor the account's override is offline */
+  private shouldConnect(rt: AccountRuntime): boolean {
+    if (!rt.account.enabled || effectiveStatus(this.status).show === 'offline') return false;
+    return this.setting<Record<string, PresenceShow>>(K.overrides, {})[rt.id] !== 'offline';
+  }
+
   private presenceForAccount(rt: AccountRuntime) {
     const override = this.setting<Record<string, PresenceShow>>(K.overrides, {})[rt.id];
     return presenceFor(effectiveStatus(this.status), rt.adapter?.caps.presenceShows ?? ['available', 'away'], override);
@@ -909,8 +915,8 @@ export class Engine {
         void rt.stop();
         continue;
       }
-      if (prevEff.show === 'offline' && rt.account.enabled) {
-        void rt.connect();
+      if (prevEff.show === 'offline') {
+        if (this.shouldConnect(rt)) void rt.connect();
         continue;
       }
       if (rt.online && rt.adapter) {
@@ -1043,7 +1049,7 @@ export class Engine {
         const { plain, secrets } = this.splitSecrets(d, config);
         const a = requireStore().addAccount({ protocol, label: label || this.defaultLabel(d, config), config: plain, secrets, enabled });
         const rt = this.addRuntime(a);
-        if (rt && enabled && effectiveStatus(this.status).show !== 'offline') void rt.connect();
+        if (rt && this.shouldConnect(rt)) void rt.connect();
         const dto = this.accountDTO(a, rt ?? undefined);
         this.emit({ type: 'accounts.changed', payload: dto });
         return dto;
@@ -1073,7 +1079,7 @@ export class Engine {
           rt = this.addRuntime(updated) ?? undefined;
         }
         if (rt) rt.account = updated;
-        if (rt && updated.enabled && (config || enabled) && effectiveStatus(this.status).show !== 'offline') void rt.connect();
+        if (rt && (config || enabled) && this.shouldConnect(rt)) void rt.connect();
         if (rt && !updated.enabled) await rt.stop();
         const dto = this.accountDTO(updated, rt);
         this.emit({ type: 'accounts.changed', payload: dto });
@@ -1415,7 +1421,10 @@ export class Engine {
         if (show) o[accountId] = show;
         else delete o[accountId];
         this.store.setSetting(K.overrides, o);
-        if (rt.online && rt.adapter) void rt.adapter.setPresence(this.presenceForAccount(rt)).catch(() => {});
+        // "offline" for one account disconnects it (and keeps it so); anything else brings it back
+        if (show === 'offline') void rt.stop();
+        else if (rt.online && rt.adapter) void rt.adapter.setPresence(this.presenceForAccount(rt)).catch(() => {});
+        else if (this.shouldConnect(rt) && rt.state !== 'connecting') void rt.connect();
         const dto = this.accountDTO(rt.account, rt);
         this.emit({ type: 'accounts.changed', payload: dto });
         return dto;

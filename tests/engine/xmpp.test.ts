@@ -197,6 +197,29 @@ describe('engine + XMPP (Prosody)', () => {
     expect(replies).toHaveLength(1);
   });
 
+  it('a per-account status override wins over the global status; "offline" keeps just that account off', async () => {
+    const u = await server.createUser(`ov${Date.now() % 100000}`);
+    const v = await server.createUser(`ovpeer${Date.now() % 100000}`);
+    const { t, account } = await engineFor(u);
+    const bob = await peer(v);
+    await befriend(t, account.id, u, bob, v);
+    const pm = bob.events.length;
+    const dto = await t.call('status.setAccountOverride', { accountId: account.id, show: 'away' });
+    expect(dto.statusOverride).toBe('away');
+    await bob.waitFor('presence', (e) => e.contactId === u.jid && e.presence.show === 'away', { since: pm });
+    await t.call('status.set', { show: 'available', message: 'here' });
+    await t.call('status.setAccountOverride', { accountId: account.id, show: null });
+    await bob.waitFor('presence', (e) => e.contactId === u.jid && e.presence.show === 'available' && e.presence.status === 'here', { since: pm });
+    const mark = t.events.length;
+    await t.call('status.setAccountOverride', { accountId: account.id, show: 'offline' });
+    await t.waitEvent('accounts.changed', (a) => a.id === account.id && a.state === 'offline', { since: mark });
+    await bob.waitFor('presence', (e) => e.contactId === u.jid && e.presence.show === 'offline', { since: pm });
+    await sleep(500);
+    expect(t.events.slice(mark).some((e) => e.type === 'accounts.changed' && e.payload.id === account.id && e.payload.state === 'connecting')).toBe(false);
+    await t.call('status.setAccountOverride', { accountId: account.id, show: null });
+    await t.waitEvent('accounts.changed', (a) => a.id === account.id && a.state === 'online', { since: mark });
+  });
+
   it('instant meeting: a members-only room with every invitee in it', async () => {
     const u = await server.createUser(`mt${Date.now() % 100000}`);
     const v = await server.createUser(`mtbob${Date.now() % 100000}`);
