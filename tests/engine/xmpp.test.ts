@@ -99,7 +99,7 @@ describe('engine + XMPP (Prosody)', () => {
     for (const b of ['outbox-live', 'outbox-during-restart', 'outbox-across-engine-restart']) expect(count(own, b)).toBe(1);
   });
 
-  it('a message to an online peer goes sent → delivered (receipts)', async () => {
+  it('a message to an online peer goes sent → delivered (receipts); typing both ways', async () => {
     const u = await server.createUser(`rc${Date.now() % 100000}`);
     const v = await server.createUser(`rcpeer${Date.now() % 100000}`);
     const { t, account } = await engineFor(u);
@@ -109,6 +109,15 @@ describe('engine + XMPP (Prosody)', () => {
     await t.waitEvent('messages.updated', (x) => x.id === m.id && x.state === 'delivered');
     const page = await t.call('messages.page', { conversationId: conv.id, limit: 10 });
     expect(page.messages.find((x) => x.id === m.id)?.state).toBe('delivered');
+    // typing both ways
+    const p2 = await peer(v);
+    const pm = p2.events.length;
+    await t.call('typing.set', { conversationId: conv.id, state: 'composing' });
+    await p2.waitFor('typing', (e) => e.from === u.jid && e.state === 'composing', { since: pm });
+    const mark = t.events.length;
+    p2.adapter.typing!.sendTyping({ kind: 'direct', id: u.jid }, 'composing');
+    const typing = await t.waitEvent('typing', (e) => e.conversationId === conv.id, { since: mark });
+    expect(typing.state).toBe('composing');
   });
 
   it('catch-up after being offline fills exactly the missed messages (MAM)', async () => {
