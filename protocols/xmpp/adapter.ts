@@ -430,10 +430,31 @@ export class XmppAdapter implements ProtocolAdapter {
     // rooms we were in are rejoined; bookmarks with autojoin are joined
     for (const r of this.roomState.values()) { r.joined = false; r.occupants.clear(); }
     const rejoin = [...this.roomState.entries()].map(([room, s]) => ({ room, nick: s.nick, password: s.password }));
-    for (const r of rejoin) void this.joinRoom(r.room, r.nick, r.password).catch((err: unknown) => this.report('protocol', `could not rejoin ${r.room}: ${classifyError(err).message}`, 'rejoin'));
+    for (const r of rejoin) void this.rejoin(r.room, r.nick, r.password);
     void this.bookmarks().then((bms) => {
       for (const b of bms) if (b.autojoin && !this.roomState.has(b.room)) void this.joinRoom(b.room, b.nick ?? this.defaultNick(), b.password).catch(() => {});
     }).catch(() => {});
+  }
+
+  /**
+   * Rejoins a room after a new session. Right after a server restart a room can answer
+   * item-not-found for a moment; a few spaced retries cover that (a nick conflict or a ban does not retry).
+   */
+  private async rejoin(room: string, nick: string, password?: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.joinRoom(room, nick, password);
+        return;
+      } catch (err) {
+        const e = classifyError(err);
+        const retry = attempt < 3 && this.online && (e.code === 'item-not-found' || e.code === 'timeout' || e.code === 'service-unavailable');
+        if (!retry) {
+          this.report('protocol', `could not rejoin ${room}: ${e.message}`, 'rejoin');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
   }
 
   private defaultNick(): string {
