@@ -1018,10 +1018,10 @@ export class SqliteHistoryStore implements HistoryStore {
   verify(): { ok: boolean; problems: string[] } {
     const rows = this.guard(() => this.db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>);
     const problems = rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
-    // the full-text index's own structure (the writer only: FTS5 runs this as a write statement)
+    // the full-text index against the messages (the writer only: FTS5 runs this as a write statement)
     if (!this.readOnly && this.version >= 2) {
       try {
-        this.db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 0)");
+        this.db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)");
       } catch (err) {
         problems.push(`full-text index: ${err instanceof Error ? err.message : String(err)}`);
       }

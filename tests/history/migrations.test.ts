@@ -75,7 +75,7 @@ describe('migrations', () => {
     ins.run(1000 * 1024, '#c/alice', 'Alice A.', 1000, 1000);
     ins.run(2000 * 1024, '#c/alice', 'Alice A.', 2000, 2000);
     ins.run(3000 * 1024, '#c/bob', null, 3000, 3000);
-    db.exec("INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages");
+    db.exec("INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages_fts_src");
     expect(migrate(db, 3)).toBe(3);
     expect(db.prepare('SELECT sender, name FROM senders ORDER BY sender').all()).toEqual([
       { sender: '#c/alice', name: 'Alice A.' },

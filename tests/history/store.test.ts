@@ -187,6 +187,16 @@ describe('messages', () => {
     expect(store.lastMessageTime(xmpp.id)).toBe(t0 + 29_000);
   });
 
+  it('verify() finds a full-text index that disagrees with the messages', () => {
+    const { store, xmpp, dm } = setup();
+    store.insertMessages([msg(xmpp.id, dm.id, 'plain words'), msg(xmpp.id, dm.id, '漢字のテキスト')]);
+    expect(store.verify()).toEqual({ ok: true, problems: [] });
+    store.connection.prepare('INSERT INTO messages_fts(rowid, body) VALUES (?, ?)').run(12345, 'a stray entry');
+    const v = store.verify();
+    expect(v.ok).toBe(false);
+    expect(v.problems.join()).toMatch(/full-text index/);
+  });
+
   it('a bad batch is refused as a whole', () => {
     const { store, xmpp, irc, dm } = setup();
     expect(() => store.insertMessages([msg(xmpp.id, dm.id, 'ok'), msg(irc.id, dm.id, 'wrong account for this conversation')])).toThrow(UsageError);
