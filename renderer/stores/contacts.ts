@@ -53,11 +53,12 @@ export const useContacts = create<ContactsState>((set, get) => ({
   },
   async merge(ids) {
     const merged = await rpc('people.merge', { personIds: ids });
-    set({ people: [...get().people.filter((p) => !ids.includes(p.id)), merged] });
+    // the engine's contacts.changed event may have brought the merged person already
+    set({ people: [...get().people.filter((p) => !ids.includes(p.id) && p.id !== merged.id), merged] });
   },
   async split(personId, accountId, address) {
     const out = await rpc('people.split', { personId, accountId, address });
-    const ids = new Set([personId, ...out.map((p) => p.id)]);
+    const ids = new Set([personId, ...out.map((p) => p.id)]); // replaces any copy an event brought first
     set({ people: [...get().people.filter((p) => !ids.has(p.id)), ...out] });
   },
   async setVip(personId, vip) {

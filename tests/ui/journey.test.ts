@@ -11,6 +11,7 @@ import { tempDir } from '../harness/util';
 import { launchBrowser, notifications, type Browser } from './lib/browser';
 import { ROOT, startHost, type Host } from './lib/host';
 import { ircPeer, xmppPeer, type IrcPeer, type XmppPeer } from './lib/peers';
+import { xml } from '../../protocols/xmpp/xml';
 import * as ui from './lib/app';
 import { axeSerious } from './lib/axe';
 
@@ -203,6 +204,43 @@ describe('Confab in the browser, XMPP + IRC', { timeout: 180_000 }, () => {
     expect(await shownTopic.locator('*').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('shows the typing indicator, merges the two peers into one person and splits them again', async () => {
+    await ui.openConversation(page, 'bob@');
+    await bob.client.send(xml('message', { to: prosody.users.alice.jid, type: 'chat' }, xml('composing', { xmlns: 'http://jabber.org/protocol/chatstates' })));
+    await page.getByTestId('typing').filter({ hasText: /is typing/ }).waitFor();
+    await bob.client.send(xml('message', { to: prosody.users.alice.jid, type: 'chat' }, xml('paused', { xmlns: 'http://jabber.org/protocol/chatstates' })));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="typing"]')?.textContent);
+
+    // metacontact: bob (XMPP) + the IRC peer become one person, then split again
+    const contacts = page.getByTestId('contact');
+    await page.getByRole('button', { name: 'Details of bob@confab.test' }).click();
+    const person = page.getByRole('dialog', { name: 'bob@confab.test' });
+    const other = await person.getByLabel('Contact to merge with').locator('option', { hasText: PEER_NICK }).getAttribute('value');
+    await person.getByLabel('Contact to merge with').selectOption(other!);
+    await person.getByRole('button', { name: 'Merge' }).click();
+    const merged = contacts.filter({ hasText: '2 accounts' });
+    await merged.waitFor();
+    expect(await contacts.count()).toBe(1);
+    await merged.getByRole('button', { name: /^Details of/ }).click();
+    const dlg = page.getByRole('dialog');
+    await dlg.getByRole('button', { name: 'Split out' }).first().click();
+    await dlg.getByRole('button', { name: 'Close' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contact"]').length === 2);
+  });
+
+  it('"Start meeting" creates a private room on XMPP with the picked contact invited', async () => {
+    await page.getByRole('button', { name: 'Start meeting' }).click();
+    const dlg = page.getByRole('dialog', { name: 'Start meeting' });
+    await dlg.getByLabel('Account', { exact: true }).selectOption({ label: 'Work XMPP' });
+    await dlg.getByRole('checkbox', { name: /bob@confab\.test/ }).check();
+    const invited = bob.nextStanza((st) => st.is('message') && !!st.getChild('x', 'http://jabber.org/protocol/muc#user')?.getChild('invite'), 60_000).catch(() => null);
+    const direct = bob.nextStanza((st) => st.is('message') && !!st.getChild('x', 'jabber:x:conference'), 60_000).catch(() => null);
+    await dlg.getByRole('button', { name: 'Start meeting' }).click();
+    await page.getByTestId('chat').locator('.chat-head').filter({ hasText: prosody.mucDomain }).waitFor();
+    const got = await Promise.race([invited, direct]);
+    expect(got, 'bob received an invitation to the meeting room').not.toBeNull();
   });
 
   it('the main screens have no serious or critical axe-core violations', async () => {

@@ -14,6 +14,8 @@ export interface XmppPeer {
   /** the latest presence show seen from `bare` ('available' when no <show/>), or undefined */
   presence(bare: string): string | undefined;
   waitPresence(bare: string, show: string, timeoutMs?: number): Promise<void>;
+  /** resolves with the next stanza matching `pred` (seen before or after the call) */
+  nextStanza(pred: (s: XmlElement) => boolean, timeoutMs?: number): Promise<XmlElement>;
   /** asks to see `bare`'s presence (a subscription request on their side) */
   subscribe(bare: string): Promise<void>;
   stop(): Promise<void>;
@@ -23,10 +25,13 @@ export async function xmppPeer(srv: ProsodyServer, user: XmppTestUser): Promise<
   const client = createXmppClient({ host: srv.host, port: srv.port, domain: srv.domain, directTls: false, ca: srv.caPem || undefined, username: user.name, password: user.password, timeoutMs: 15_000 });
   const messages: { from: string; body: string }[] = [];
   const presences = new Map<string, string>();
+  const stanzas: XmlElement[] = [];
   const waiters = new Set<() => void>();
   const wake = () => { for (const w of [...waiters]) w(); };
   client.entity.on('stanza', (s: XmlElement) => {
     const from = String(s.attrs.from ?? '').split('/')[0]!.toLowerCase();
+    stanzas.push(s);
+    if (stanzas.length > 500) stanzas.shift();
     if (s.is('message') && s.getChild('body')) messages.push({ from, body: s.getChildText('body') ?? '' });
     if (s.is('presence')) {
       const type = s.attrs.type as string | undefined;
@@ -65,6 +70,12 @@ export async function xmppPeer(srv: ProsodyServer, user: XmppTestUser): Promise<
     presence: (bare) => presences.get(bare.toLowerCase()),
     async waitPresence(bare, show, ms = 30_000) {
       await until(() => (presences.get(bare.toLowerCase()) === show ? true : undefined), `presence ${show} of ${bare}`, ms);
+    },
+    nextStanza(pred, ms = 30_000) {
+      return until(() => {
+        const i = stanzas.findIndex(pred);
+        return i >= 0 ? stanzas.splice(i, 1)[0]! : undefined;
+      }, 'a matching stanza', ms);
     },
     subscribe: (bare) => client.send(xml('presence', { to: bare, type: 'subscribe' })),
     async stop() {
