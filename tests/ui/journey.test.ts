@@ -243,6 +243,25 @@ describe('Confab in the browser, XMPP + IRC', { timeout: 180_000 }, () => {
     expect(got, 'bob received an invitation to the meeting room').not.toBeNull();
   });
 
+  it('a wrong password shows the account as failed with the error in words and a Retry; it can be disabled', async () => {
+    await ui.addAccount(page, 'XMPP (Jabber)', 'Broken XMPP', { 'Address (JID)': prosody.users.carol.jid, Password: 'not-the-password' }, {
+      'Server host': prosody.host,
+      Port: String(prosody.port),
+      'Trusted CA certificate (PEM)': prosody.caPem,
+    });
+    await ui.waitAccountState(page, 'Broken XMPP', 'failed');
+    const line = ui.accountLine(page, 'Broken XMPP');
+    expect((await line.getByRole('alert').innerText()).length).toBeGreaterThan(3);
+    await line.getByRole('button', { name: 'Retry Broken XMPP now' }).click();
+    await ui.waitAccountState(page, 'Broken XMPP', 'failed');
+    await page.getByRole('button', { name: 'Accounts', exact: true }).click();
+    const dlg = page.getByTestId('account-dialog');
+    await dlg.getByRole('listitem').filter({ hasText: 'Broken XMPP' }).getByRole('button', { name: 'Disable' }).click();
+    await dlg.getByRole('listitem').filter({ hasText: 'Broken XMPP' }).getByRole('button', { name: 'Enable' }).waitFor();
+    await dlg.getByRole('button', { name: 'Close' }).click();
+    await ui.accountLine(page, 'Broken XMPP').filter({ hasText: 'disabled' }).waitFor();
+  });
+
   it('the main screens have no serious or critical axe-core violations', async () => {
     const report: string[] = [];
     const scan = async (name: string) => {
