@@ -17,7 +17,7 @@ import {
   type SettingsDTO,
   type StatusDTO,
 } from '../../contract/index';
-import { QueryError, type Account, type Contact, type Conversation, type HistoryStore, type Message, type MessageInput } from '../history/index';
+import { QueryError, type Account, type Contact, type Conversation, type HistoryStore, type InsertResult, type Message, type MessageInput } from '../history/index';
 import type { ProtocolRegistry } from '../protocol/registry';
 import type { AdapterEvent, ConfigValues, ConversationRef, IncomingMessage, Logger, PresenceShow, ProtocolDescriptor } from '../protocol/types';
 import { AccountRuntime } from './accounts';
@@ -75,6 +75,16 @@ const MAX_SEND_ATTEMPTS = 3;
 const REMOVED = '__removed';
 const CATCHUP_PAGE = 200;
 const CATCHUP_MAX_PAGES = 50;
+/** incoming client ids remembered per conversation for dedup, and conversations kept in memory */
+const RECENT_IN = 500;
+const RECENT_CONVS = 2000;
+/** a server time later than this ahead of our clock is not believed */
+const MAX_FUTURE_MS = 86_400_000;
+
+/** a server time outside a sane range (hostile or broken server) becomes the receive time */
+export function saneTime(t: number, now: number): number {
+  return Number.isSafeInteger(t) && t >= 0 && t <= now + MAX_FUTURE_MS ? t : now;
+}
 
 export class Engine {
   readonly archive: ArchiveHolder;
@@ -440,39 +450,75 @@ export class Engine {
   private flushIngest() {
     this.ingestScheduled = false;
     if (!this.ingestQueue.length || !this.archive.store) return;
-    const batch = this.ingestQueue;
+    const queued = this.ingestQueue;
     this.ingestQueue = [];
     const store = this.store;
     const convs = new Map<string, Conversation>();
-    const rows: MessageInput[] = batch.map(({ rt, m }) => {
-      const key = `${rt.id}|${m.conversation.kind}|${m.conversation.id}`;
-      let conv = convs.get(key);
-      if (!conv) {
-        conv = store.ensureConversation(rt.account.id, m.conversation.kind, m.conversation.id, m.conversation.kind === 'direct' ? (store.findContact(rt.account.id, m.conversation.id)?.name ?? null) : null);
-        convs.set(key, conv);
+    const convById = new Map<number, Conversation>();
+    const batchKeys = new Set<string>();
+    const batch: Incoming[] = [];
+    const rows: MessageInput[] = [];
+    const now = this.now();
+    for (const item of queued) {
+      const { rt, m } = item;
+      try {
+        const key = `${rt.id}|${m.conversation.kind}|${m.conversation.id}`;
+        let conv = convs.get(key);
+        if (!conv) {
+          conv = store.ensureConversation(rt.account.id, m.conversation.kind, m.conversation.id, m.conversation.kind === 'direct' ? (store.findContact(rt.account.id, m.conversation.id)?.name ?? null) : null);
+          convs.set(key, conv);
+          convById.set(conv.id, conv);
+        }
+        // an incoming message seen again under a new server id (the sender re-sent it after a
+        // reconnect, same origin-id): same sender + same client id within the conversation. The
+        // sender is part of the key, so nobody can suppress another sender's messages.
+        if (m.direction === 'in' && m.clientId) {
+          const k = `${m.from}\u0000${m.clientId}`;
+          if (batchKeys.has(`${conv.id}\u0000${k}`) || this.recentIncoming(conv.id).has(k)) continue;
+          batchKeys.add(`${conv.id}\u0000${k}`);
+        }
+        batch.push(item);
+        rows.push({
+          accountId: rt.account.id,
+          conversationId: conv.id,
+          sender: m.from,
+          senderName: m.fromName ?? null,
+          body: m.body,
+          kind: m.kind,
+          direction: m.direction,
+          serverTime: saneTime(m.serverTime, now),
+          serverId: m.serverId ?? null,
+          clientId: m.clientId ?? null,
+          state: m.direction === 'out' ? 'sent' : null,
+          oobUrl: m.oobUrl ?? null,
+        });
+      } catch (err) {
+        this.ingestFailed(rt, err);
       }
-      return {
-        accountId: rt.account.id,
-        conversationId: conv.id,
-        sender: m.from,
-        senderName: m.fromName ?? null,
-        body: m.body,
-        kind: m.kind,
-        direction: m.direction,
-        serverTime: m.serverTime,
-        serverId: m.serverId ?? null,
-        clientId: m.direction === 'out' ? (m.clientId ?? null) : null,
-        state: m.direction === 'out' ? 'sent' : null,
-        oobUrl: m.oobUrl ?? null,
-      };
-    });
-    const results = store.insertMessages(rows);
+    }
+    if (!rows.length) return;
+    let results: (InsertResult | null)[];
+    try {
+      results = store.insertMessages(rows);
+    } catch {
+      // one bad row must not cost the others (nor other accounts' rows of the same tick): row by row
+      results = rows.map((row, i) => {
+        try {
+          return store.insertMessages([row])[0]!;
+        } catch (err) {
+          this.ingestFailed(batch[i]!.rt, err);
+          return null;
+        }
+      });
+    }
     const added: MessageDTO[] = [];
     const touched = new Set<number>();
     const cursors = new Map<AccountRuntime, { lastId: string; time: number }>();
     results.forEach((r, i) => {
+      if (!r) return;
       const { rt, m } = batch[i]!;
       const row = rows[i]!;
+      if (m.direction === 'in' && m.clientId) this.rememberIncoming(row.conversationId, `${m.from}\u0000${m.clientId}`);
       if (m.serverId && m.conversation.kind === 'direct' && !m.replay) cursors.set(rt, { lastId: m.serverId, time: m.serverTime });
       if (r.status === 'duplicate') {
         // our own message coming back (carbon, echo, MAM): confirms it
@@ -505,7 +551,7 @@ export class Engine {
         source: null,
         oobUrl: row.oobUrl ?? null,
       };
-      const conv = [...convs.values()].find((c) => c.id === row.conversationId)!;
+      const conv = convById.get(row.conversationId)!;
       const mention = m.direction === 'in' && isMention(m.body, this.selfNames(rt, conv));
       if (mention) this.mentions.set(conv.id, (this.mentions.get(conv.id) ?? 0) + 1);
       added.push(messageDTO(stored, { mention }));
@@ -515,6 +561,37 @@ export class Engine {
     for (const [rt, c] of cursors) store.setSetting(K.catchup(rt.id), c);
     if (added.length) this.emit({ type: 'messages.added', payload: { messages: added } });
     for (const id of touched) this.emitConversation(id);
+  }
+
+  /** per conversation: "sender NUL clientId" of recent incoming messages (seeded from the archive) */
+  private recentIn = new Map<number, Set<string>>();
+
+  private recentIncoming(conversationId: number): Set<string> {
+    let set = this.recentIn.get(conversationId);
+    if (set) {
+      // most recently used last
+      this.recentIn.delete(conversationId);
+      this.recentIn.set(conversationId, set);
+      return set;
+    }
+    set = new Set();
+    for (const m of this.store.latest(conversationId, RECENT_IN)) if (m.direction === 'in' && m.clientId) set.add(`${m.sender}\u0000${m.clientId}`);
+    this.recentIn.set(conversationId, set);
+    if (this.recentIn.size > RECENT_CONVS) this.recentIn.delete(this.recentIn.keys().next().value!);
+    return set;
+  }
+
+  private rememberIncoming(conversationId: number, key: string) {
+    const set = this.recentIncoming(conversationId);
+    set.add(key);
+    if (set.size > RECENT_IN) set.delete(set.values().next().value!);
+  }
+
+  /** a message the archive refused: an error on that account, nothing else lost (message text never logged) */
+  private ingestFailed(rt: AccountRuntime, err: unknown) {
+    const message = toErrorInfo(err).message;
+    this.opts.log.warn('incoming message not stored', { account: rt.id, err: message });
+    this.emit({ type: 'error', payload: { code: 'protocol', message: `a message from the server could not be stored: ${message}`, accountId: rt.id } });
   }
 
   private selfNames(rt: AccountRuntime, conv: Conversation): string[] {
