@@ -127,6 +127,8 @@ export class XmppAdapter implements ProtocolAdapter {
   private client: XmppClient | null = null;
   private online = false;
   private closing = false;
+  /** why the stream is being closed by us (malformed / restricted XML), reported with the offline state */
+  private closeCause: AdapterError | undefined;
   private ownBare = '';
   private ownFull = '';
   private presence: Presence = { show: 'available' };
@@ -319,6 +321,8 @@ export class XmppAdapter implements ProtocolAdapter {
       if (!this.online) return; // reported by connect()
       const e = classifyError(err);
       if (e.code === 'policy-violation') this.refuseOversized(c);
+      // restricted / malformed XML closes the stream (parser.ts): the offline state carries the cause
+      if (e.code === 'restricted-xml' || e.code === 'not-well-formed' || e.code === 'stanza-too-large') this.closeCause = e;
       this.emit({ type: 'error', error: e.toJSON() });
     });
     entity.on('bad-stanza', (why: string) => this.report('protocol', why, 'bad-stanza'));
@@ -327,7 +331,9 @@ export class XmppAdapter implements ProtocolAdapter {
       this.online = false;
       // rooms stay joined on the server while the session can be resumed (XEP-0198); a new
       // session rejoins them (afterNewSession)
-      if (!this.closing) this.emit({ type: 'state', state: 'offline', error: { kind: 'network', fatal: false, message: 'connection lost', code: 'disconnected' } });
+      const cause = this.closeCause;
+      this.closeCause = undefined;
+      if (!this.closing) this.emit({ type: 'state', state: 'offline', error: cause ? cause.toJSON() : { kind: 'network', fatal: false, message: 'connection lost', code: 'disconnected' } });
     });
     sm.on('ack', (st: XmlElement) => {
       const id = st.name === 'message' ? st.attrs.id : undefined;

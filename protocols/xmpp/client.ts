@@ -55,6 +55,17 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
   const streamFeatures = streamFeaturesFactory({ middleware });
   const iqCaller = iqCallerFactory({ middleware, entity });
   const iqCallee = iqCalleeFactory({ middleware, entity });
+  // @xmpp/iq 0.14 observes a request's reply promise only after `await entity.send()`: an error
+  // reply arriving while the send is pending was an unhandled rejection. Mark each reply promise
+  // handled as it is registered (the caller still receives the rejection through request()).
+  {
+    const handlers = (iqCaller as unknown as { handlers: Map<string, { promise: Promise<unknown> }> }).handlers;
+    const set = handlers.set.bind(handlers);
+    handlers.set = (id, d) => {
+      d.promise.catch(() => {});
+      return set(id, d);
+    };
+  }
 
   starttlsFeature(streamFeatures, o);
 

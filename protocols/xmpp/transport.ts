@@ -14,6 +14,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import ConnectionTCP from '@xmpp/connection-tcp';
 import { AdapterError } from '../../core/protocol/types';
+import { StrictParser } from './parser';
 import { connectViaProxy, type ProxyConfig } from './proxy';
 import { xml } from './xml';
 import type { MiddlewareFn, StreamFeatures, XmlElement } from './xml-types';
@@ -162,6 +163,8 @@ export function makeTransport(t: TransportConfig) {
     }
   }
   (ConfabTransport.prototype as unknown as { NS: string }).NS = 'jabber:client';
+  // restricted XML (RFC 6120 §11.1): DOCTYPE, comments, unknown entities close the stream (parser.ts)
+  (ConfabTransport.prototype as unknown as { Parser: unknown }).Parser = StrictParser;
   (ConfabTransport.prototype as unknown as { Socket: unknown }).Socket = class extends XmppSocket {
     constructor() {
       super(t);

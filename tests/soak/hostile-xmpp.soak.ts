@@ -2,14 +2,7 @@
 // 1. "rosters of 50,000 entries": 50,000 valid roster pushes keep the engine process busy so long
 //    that commands time out (2,000 take ~6.6 s in tests/reliability/hostile-xmpp.test.ts; the
 //    engine upserts and re-emits people per push, see core/engine/engine.ts case 'roster').
-// 2. "malformed XML, entity-expansion attempts": the XMPP stream parser (@xmpp/xml's ltx-based Parser, used by protocols/xmpp/client.ts)
-//  - swallows everything after a `<!DOCTYPE …>` from the server (billion laughs, XXE): no element,
-//    no 'error' event, so the account stays "online" and silently receives nothing;
-//  - THROWS out of write() on an undefined entity (`&foo;`) instead of emitting 'error': the
-//    exception escapes the socket's data handler and the account is left deaf the same way.
-// Reproduce standalone: new Parser(); write('<stream:stream …>'); write('<!DOCTYPE x [<!ENTITY a "a">]>');
-// write('<message/>') → nothing. Expected (RFC 6120 §11.1): a restricted-xml / not-well-formed
-// stream error, the account reported and reconnected by the core's policy.
+// (The parser part — DOCTYPE / undefined entities — is fixed: tests/reliability/xmpp-parser.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { AccountDTO } from '../../contract/index';
@@ -17,7 +10,7 @@ import { xmppProtocol } from '../../protocols/xmpp/index';
 import { startPeer, xmppAccountConfig, type Peer } from '../engine/helpers';
 import { startProsody, type ProsodyServer, type XmppTestUser } from '../harness/prosody';
 import { tempDir } from '../harness/util';
-import { sleep, startEngine, until, type Eng } from '../reliability/lib';
+import { sleep, startEngine, type Eng } from '../reliability/lib';
 import { pushRoster, startXmppRelay, type XmppRelay } from '../reliability/xmpp-relay';
 
 let server: ProsodyServer;
@@ -47,12 +40,6 @@ afterAll(async () => {
   tmp.remove();
 });
 
-const attacks: [string, string][] = [
-  ['undefined entity', `<message xmlns='jabber:client' type='chat'><body>&undefinedentity;</body></message>`],
-  ['billion laughs', `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><message xmlns='jabber:client' type='chat'><body>&lol3;</body></message>`],
-  ['xxe', `<!DOCTYPE m [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><message xmlns='jabber:client' type='chat'><body>&xxe;</body></message>`],
-];
-
 describe('50,000 roster pushes', () => {
   it('the engine keeps answering commands and ends with 50,000 contacts', async () => {
     const self = (await eng.call('accounts.list', {})).find((a) => a.id === victim.id)!.self!;
@@ -71,17 +58,4 @@ describe('50,000 roster pushes', () => {
     console.log(`soak/hostile-xmpp: 50,000 roster pushes → ${n} contacts after ${((Date.now() - t0) / 1000).toFixed(0)} s; unanswered pings ${pings.filter((p) => !p).length}/${pings.length}`);
     expect({ contacts: n >= 50_000, unanswered: pings.filter((p) => !p).length }).toEqual({ contacts: true, unanswered: 0 });
   }, 300_000);
-});
-
-describe('XML markup the XMPP parser must refuse', () => {
-  for (const [name, bytes] of attacks) {
-    it(`${name}: the account reports it and comes back, or keeps receiving`, async () => {
-      relay.inject(bytes, 0);
-      await sleep(500);
-      const body = `after ${name}`;
-      await bob.adapter.send({ kind: 'direct', id: me.jid }, { body, clientId: `x-${name}` });
-      const got = await until(() => eng.events.some((e) => e.type === 'messages.added' && e.payload.messages.some((m) => m.body === body)), `the account receives again after ${name}`, 60_000).then(() => true, () => false);
-      expect({ receivesAgain: got }).toEqual({ receivesAgain: true });
-    }, 120_000);
-  }
 });
