@@ -19,7 +19,7 @@ import { channelState } from './handlers/channels';
 import { DEFAULT_RULES, isChannelName, normalizeName, validateAddress, validateChannel, validateNick } from './names';
 import { joinLine, type ParsedLine } from './parse';
 import { SendQueue } from './sendQueue';
-import { splitMessage } from './split';
+import { packList, splitMessage } from './split';
 import { ConfabTransport, openSocket } from './transport';
 import { IrcFrameworkClient, type IrcClient } from './wire';
 import { parseHistoryPage } from './history';
@@ -115,6 +115,8 @@ export class IrcAdapter implements ProtocolAdapter {
       presence: this.presence,
       watched: this.watched,
       isonAsked: [],
+      monitorOverflow: new Set(),
+      monitorFull: (nicks) => this.monitorFull(ctx, nicks),
       pendingByLabel: new Map(),
       pendingNoLabel: [],
       labelHandlers: new Map(),
@@ -377,37 +379,65 @@ export class IrcAdapter implements ProtocolAdapter {
     return ctx.client.network.options.MONITOR !== undefined && ctx.client.network.options.MONITOR !== false;
   }
 
+  /**
+   * The buddy list after registration. Whether the server has MONITOR is said in ISUPPORT (005),
+   * which arrives AFTER 001 ('registered'): decide at the end of the MOTD (376/422), or after 5 s.
+   */
   private startWatching(ctx: IrcContext): void {
+    let done = false;
+    const go = () => {
+      if (done || this.ctx !== ctx) return;
+      done = true;
+      clearTimeout(timer);
+      this.startWatchingNow(ctx);
+    };
+    const timer = setTimeout(go, 5000);
+    timer.unref?.();
+    ctx.client.on('motd', go);
+  }
+
+  private startWatchingNow(ctx: IrcContext): void {
     if (this.monitorSupported(ctx)) {
       const nicks = [...this.watched.values()].map((w) => w.nick);
-      for (let i = 0; i < nicks.length; i += 20) ctx.send(`MONITOR + ${nicks.slice(i, i + 20).join(',')}`);
+      for (const line of packList('MONITOR +', nicks, ',')) ctx.send(line);
     } else {
+      this.startIsonTimer();
+    }
+  }
+
+  private startIsonTimer(): void {
+    if (!this.isonTimer) {
       this.isonTimer = setInterval(() => this.pollIson(), this.config.isonIntervalMs);
       this.isonTimer.unref?.();
-      this.pollIson();
     }
+    this.pollIson();
+  }
+
+  /** ERR_MONLISTFULL: the nicks that did not fit are watched by ISON polling on this connection */
+  private monitorFull(ctx: IrcContext, nicks: string[]): void {
+    if (this.ctx !== ctx) return;
+    let added = false;
+    for (const n of nicks) {
+      const key = ctx.norm(n);
+      if (this.watched.has(key) && !ctx.monitorOverflow.has(key)) { ctx.monitorOverflow.add(key); added = true; }
+    }
+    if (added) this.startIsonTimer();
   }
 
   private pollIson(): void {
     const ctx = this.ctx;
     if (!ctx?.registered || this.watched.size === 0) return;
     if (ctx.isonAsked.length > 4) return; // the server is not answering; do not pile up requests
-    // one ISON line stays well under 512 bytes; each reply answers for its own chunk only
-    let chunk: string[] = [];
-    let bytes = 0;
-    const flush = () => {
-      if (!chunk.length) return;
-      ctx.isonAsked.push(chunk.map((n) => ctx.norm(n)));
-      ctx.send(`ISON ${chunk.join(' ')}`);
-      chunk = [];
-      bytes = 0;
-    };
-    for (const w of this.watched.values()) {
-      if (bytes + w.nick.length + 1 > 400) flush();
-      chunk.push(w.nick);
-      bytes += w.nick.length + 1;
+    // with MONITOR only the nicks that did not fit the server's MONITOR list are polled
+    const monitor = this.monitorSupported(ctx);
+    const nicks = [...this.watched.entries()].filter(([key]) => !monitor || ctx.monitorOverflow.has(key)).map(([, w]) => w.nick);
+    if (!nicks.length) return;
+    // each line stays well under 512 bytes (ngircd drops a client with "Request too long");
+    // each reply answers for its own line only
+    for (const line of packList('ISON', nicks, ' ')) {
+      ctx.isonAsked.push(line.slice(5).split(' ').map((n) => ctx.norm(n)));
+      ctx.send(line);
     }
-    flush();
   }
 
   private async watch(id: string): Promise<void> {
@@ -427,7 +457,16 @@ export class IrcAdapter implements ProtocolAdapter {
     if (!w) return;
     this.watched.delete(key);
     const ctx = this.ctx;
-    if (ctx?.registered && this.monitorSupported(ctx)) ctx.send(`MONITOR - ${w.nick}`);
+    if (!ctx?.registered || !this.monitorSupported(ctx)) return;
+    if (ctx.monitorOverflow.delete(key)) return; // was polled by ISON, never on the server's list
+    ctx.send(`MONITOR - ${w.nick}`);
+    // a place on the server's list is free: one polled nick moves there (ERR_MONLISTFULL sends it back)
+    const next = ctx.monitorOverflow.values().next();
+    if (!next.done) {
+      const nw = this.watched.get(next.value);
+      ctx.monitorOverflow.delete(next.value);
+      if (nw) ctx.send(`MONITOR + ${nw.nick}`);
+    }
   }
 
   // ---- rooms ---------------------------------------------------------------------------------

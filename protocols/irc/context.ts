@@ -48,6 +48,10 @@ export interface IrcContext {
   watched: Map<string, { nick: string; online?: boolean; away?: boolean }>;
   /** ISON requests in flight, oldest first: which normalized nicks each one asked about */
   isonAsked: string[][];
+  /** normalized nicks the server's MONITOR list had no room for (ERR_MONLISTFULL): polled by ISON */
+  monitorOverflow: Set<string>;
+  /** the server refused these nicks with ERR_MONLISTFULL: watch them by ISON polling instead */
+  monitorFull(nicks: string[]): void;
   pendingByLabel: Map<string, PendingSend>;
   /** sends without labels, matched by echo text in order */
   pendingNoLabel: PendingSend[];

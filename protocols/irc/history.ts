@@ -2,6 +2,7 @@
 import type { ConversationRef, HistoryPage, IncomingMessage } from '../../core/protocol/types';
 import type { IrcContext } from './context';
 import { stripFormatting } from './format';
+import { parseServerTime } from './servertime';
 import { syntheticServerId } from './handlers/messages';
 import type { ParsedLine } from './parse';
 
@@ -15,9 +16,10 @@ export function parseHistoryPage(ctx: IrcContext, conv: ConversationRef, lines: 
     let kind: IncomingMessage['kind'] = l.verb === 'NOTICE' ? 'notice' : 'chat';
     if (text.startsWith('\x01ACTION ')) { kind = 'action'; text = text.endsWith('\x01') ? text.slice(8, -1) : text.slice(8); }
     else if (text.startsWith('\x01')) continue;
-    const t = l.tags.time ? Date.parse(l.tags.time) : NaN;
-    const trusted = Number.isFinite(t);
-    const serverTime = trusted ? t : ctx.deps.now();
+    const now = ctx.deps.now();
+    const t = parseServerTime(l.tags.time, now);
+    const trusted = t !== undefined;
+    const serverTime = t ?? now;
     const body = stripFormatting(text);
     const own = ctx.norm(nick) === ctx.norm(ctx.selfPrefix.nick);
     const serverId = l.tags.msgid || (trusted ? syntheticServerId(ctx.norm(nick), serverTime, body) : undefined);

@@ -87,3 +87,27 @@ function cutIndex(s: string, budget: number): number {
 function isJoiner(c: number): boolean {
   return (c >= 0x0300 && c <= 0x036f) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0x20d0 && c <= 0x20ff);
 }
+
+/**
+ * List commands (ISON a b c, MONITOR + a,b,c) packed into as few lines as fit: each line, with its
+ * command and CRLF, stays within `limit` bytes (default 400, well under 512, leaving room for a
+ * server that counts a prefix or tags). An item too long for any line gets a line of its own.
+ */
+export function packList(head: string, items: readonly string[], sep: ' ' | ',', limit = 400): string[] {
+  const lines: string[] = [];
+  const base = Buffer.byteLength(head, 'utf8') + 1 + 2;
+  let cur: string[] = [];
+  let bytes = base;
+  for (const it of items) {
+    const n = Buffer.byteLength(it, 'utf8') + (cur.length ? 1 : 0);
+    if (cur.length && bytes + n > limit) {
+      lines.push(`${head} ${cur.join(sep)}`);
+      cur = [];
+      bytes = base;
+    }
+    bytes += Buffer.byteLength(it, 'utf8') + (cur.length ? 1 : 0);
+    cur.push(it);
+  }
+  if (cur.length) lines.push(`${head} ${cur.join(sep)}`);
+  return lines;
+}

@@ -53,6 +53,24 @@ describe('on InspIRCd', () => {
     await alice.waitFor('presence', (e) => e.contactId === dave.toLowerCase() && e.presence.show === 'offline');
   });
 
+  it('MONITOR list full (734, InspIRCd allows 100): the buddies that did not fit are polled by ISON', async () => {
+    const base = { server: s.host, port: s.port, tls: false, isonIntervalMs: 300 };
+    const m = track(await online({ ...base, nick: nick('full') }));
+    // long nicks: the MONITOR + lines must also be split by bytes, not by count
+    const absent = Array.from({ length: 105 }, (_, i) => `absentbuddy${String(i).padStart(3, '0')}x${process.pid % 100000}`);
+    for (const n of absent) await m.adapter.contacts!.add(n);
+    await m.adapter.disconnect();
+    await m.adapter.connect(new AbortController().signal); // the whole list in MONITOR + lines at once
+    m.clear();
+    const late = nick('zlate');
+    await m.adapter.contacts!.add(late); // no room on the server's list any more
+    const l = track(await online({ ...base, nick: late }));
+    await m.waitFor('presence', (e) => e.contactId === late.toLowerCase() && e.presence.show === 'available');
+    await l.stop();
+    await m.waitFor('presence', (e) => e.contactId === late.toLowerCase() && e.presence.show === 'offline');
+    expect(m.events.filter((e) => e.type === 'state' && e.state !== 'online')).toEqual([]);
+  });
+
   it('typing: +typing TAGMSG, refreshed every 3 s while composing', async () => {
     const conv = { kind: 'direct' as const, id: bob.nick.toLowerCase() };
     expect(alice.adapter.typing!.sendTyping(conv, 'composing')).toBe(3000);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, MessageKind } from '../../../core/protocol/types';
 import { stripFormatting } from '../format';
+import { parseServerTime } from '../servertime';
 import type { IrcContext, PendingSend } from '../context';
 import type { Handler } from './hooks';
 import type { MessageEvent } from '../wire';
@@ -19,8 +20,10 @@ const REPLAY_BATCHES = new Set(['chathistory', 'draft/chathistory', 'znc.in/play
 
 export function toIncoming(ctx: IrcContext, e: MessageEvent, kind: MessageKind, direction: 'in' | 'out'): IncomingMessage {
   const conversation = ctx.conversationFor(e.target, e.nick);
-  const trusted = typeof e.tags?.time === 'string' && Number.isFinite(e.time);
-  const serverTime = trusted ? (e.time as number) : ctx.deps.now();
+  const now = ctx.deps.now();
+  const parsed = parseServerTime(e.tags?.time, now);
+  const trusted = parsed !== undefined;
+  const serverTime = parsed ?? now;
   const body = stripFormatting(e.message ?? '');
   const msgid = typeof e.tags?.msgid === 'string' ? e.tags.msgid : undefined;
   const replay = !!e.batch && REPLAY_BATCHES.has(e.batch.type);

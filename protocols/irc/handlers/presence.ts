@@ -1,6 +1,7 @@
 /**
  * Presence: others' AWAY via away-notify (and WHO flags after a join), our own AWAY, and the buddy
- * list through MONITOR (730/731) or ISON polling where the server has no MONITOR.
+ * list through MONITOR (730/731) or ISON polling where the server has no MONITOR or its MONITOR
+ * list is full (734).
  */
 import type { Handler } from './hooks';
 
@@ -54,6 +55,11 @@ export const presenceHandler: Handler = (ctx, hooks) => {
       if (w) w.online = false;
       ctx.emit({ type: 'presence', contactId: key, presence: { show: 'offline' } });
     }
+  });
+  // ERR_MONLISTFULL: <me> <limit> <targets> :Monitor list is full — those targets fall back to ISON
+  hooks.raw('734', (l) => {
+    const targets = (l.params[2] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    if (targets.length) ctx.monitorFull(targets);
   });
   // ISON reply: who of the asked nicks is online now
   hooks.raw('303', (l) => {
