@@ -17,26 +17,6 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-/**
- * Known bug of @xmpp/iq 0.14 (reported to the XMPP adapter's owner): IQCaller.request() attaches its
- * handlers to the reply promise only after `await entity.send()`, so an error reply arriving while
- * the send is still pending (seen right after a server restart) is a transient unhandled rejection,
- * which vitest turns into a failed run although the caller does handle it a moment later. The engine
- * process logs such rejections and carries on; here the reply promises are marked handled up front.
- */
-{
-  const mod = (await import('@xmpp/events/lib/Deferred.js' as string)) as { default: { prototype: object } };
-  if (!Object.getOwnPropertyDescriptor(mod.default.prototype, 'promise')) {
-    Object.defineProperty(mod.default.prototype, 'promise', {
-      configurable: true,
-      set(this: object, p: Promise<unknown>) {
-        p.catch(() => {});
-        Object.defineProperty(this, 'promise', { value: p, writable: true, enumerable: true, configurable: true });
-      },
-    });
-  }
-}
-
 export const testBackoff = { baseMs: 200, maxMs: 2000, factor: 2, jitter: 0.5 };
 export const PASSPHRASE = 'correct horse battery staple';
 
