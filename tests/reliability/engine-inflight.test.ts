@@ -6,7 +6,7 @@
 //     origin-id is NOT suppressed (the sender is part of the key); the same text under a new id is a
 //     new message.
 //  2. Prosody restarted right after bursts of sends (moved from tests/soak/faults-inflight.soak.ts,
-//     fewer rounds; `npm run soak` still runs the long job via CONFAB_SOAK_ROUNDS): exactly once.
+//     3 rounds here, 100 under `npm run soak`): exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { MessageDTO } from '../../contract/index';
