@@ -1,7 +1,7 @@
 /** Our message splitter: byte limit from the real prefix, UTF-8 safe, word boundaries, CTCP ACTION. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { splitMessage, textBudget } from '../../protocols/irc/split';
+import { packList, splitMessage, textBudget } from '../../protocols/irc/split';
 import { joinLine } from '../../protocols/irc/parse';
 
 const prefix = 'alice!~alice@host.example.org';
@@ -87,5 +87,18 @@ describe('splitMessage', () => {
       // content is preserved up to the spaces used as split points
       expect(parts.join('').replace(/ /g, '')).toBe(line.replace(/ /g, ''));
     }), { numRuns: 200 });
+  });
+});
+
+describe('packList (ISON / MONITOR + lines)', () => {
+  it('packs any number of nicks into lines of at most 400 bytes, none lost, in order', () => {
+    const nicks = Array.from({ length: 500 }, (_, i) => `nick${i}${'é'.repeat(i % 7)}`);
+    for (const [head, sep] of [['ISON', ' '], ['MONITOR +', ',']] as const) {
+      const lines = packList(head, nicks, sep);
+      expect(lines.every((l) => Buffer.byteLength(l, 'utf8') + 2 <= 400)).toBe(true);
+      expect(lines.flatMap((l) => l.slice(head.length + 1).split(sep))).toEqual(nicks);
+      expect(lines.length).toBeGreaterThan(1);
+    }
+    expect(packList('ISON', [], ' ')).toEqual([]);
   });
 });
