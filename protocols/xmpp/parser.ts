@@ -43,6 +43,14 @@ export class StrictParser extends Base {
     }
   }
 
+  /** @xmpp/xml's own errors (a mismatched end tag, text outside the root) become the same protocol error */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'error' || args[0] instanceof AdapterError) return super.emit(event, ...args);
+    if (this.failed) return false;
+    this.failed = true;
+    return super.emit('error', xmlError(`malformed XML (${(args[0] as Error)?.message ?? 'parse error'})`, 'not-well-formed'));
+  }
+
   private fail(err: AdapterError): void {
     this.failed = true;
     this.emit('error', err);

@@ -116,8 +116,9 @@ describe('XMPP hostile input', () => {
     const lost = rec.next('state', (e) => e.state === 'offline');
     h.send(`<message from='bob@${D}/x'><body>broken</wrong></message>`);
     const s = await lost;
-    expect(s.error?.kind).toBe('network');
-    expect(rec.of('error').some((e) => e.error.code === 'xml' || /XML|closed/i.test(e.error.message))).toBe(true);
+    // a parser error is a protocol error on the stream (not fatal: the engine reconnects)
+    expect({ kind: s.error?.kind, fatal: s.error?.fatal, code: s.error?.code }).toEqual({ kind: 'protocol', fatal: false, code: 'not-well-formed' });
+    expect(rec.of('error').some((e) => e.error.code === 'not-well-formed' && /malformed XML/.test(e.error.message))).toBe(true);
   });
 
   it('a see-other-host redirect is reported, not followed (the engine owns reconnecting)', async () => {
