@@ -19,7 +19,7 @@ import {
 } from '../../contract/index';
 import { QueryError, type Account, type Contact, type Conversation, type HistoryStore, type InsertResult, type Message, type MessageInput } from '../history/index';
 import type { ProtocolRegistry } from '../protocol/registry';
-import type { AdapterEvent, ConfigValues, ConversationRef, IncomingMessage, Logger, PresenceShow, ProtocolDescriptor } from '../protocol/types';
+import type { AdapterEvent, ConfigValues, ConversationRef, IncomingMessage, Logger, PresenceShow, ProtocolDescriptor, RosterItem } from '../protocol/types';
 import { AccountRuntime } from './accounts';
 import { ArchiveHolder, type ArchiveOptions } from './archive';
 import { autoReplyBody, shouldAutoReply } from './autoreply';
@@ -80,6 +80,8 @@ const RECENT_IN = 500;
 const RECENT_CONVS = 2000;
 /** a server time later than this ahead of our clock is not believed */
 const MAX_FUTURE_MS = 86_400_000;
+/** longest stretch of roster pushes applied before the event loop gets a turn */
+const ROSTER_SLICE_MS = 20;
 
 /** a server time outside a sane range (hostile or broken server) becomes the receive time */
 export function saneTime(t: number, now: number): number {
@@ -153,6 +155,7 @@ export class Engine {
   async shutdown(): Promise<void> {
     this.stopped = true;
     if (this.dndTimer) this.timers.clear(this.dndTimer);
+    this.flushRoster();
     this.flushIngest();
     await Promise.allSettled([...this.runtimes.values()].map((rt) => rt.dispose()));
     this.runtimes.clear();
@@ -326,18 +329,19 @@ export class Engine {
           if (m && m.state === 'queued') this.setMessageState(m, 'unconfirmed');
         }
         break;
-      case 'roster': {
-        const seen = new Set<string>();
-        for (const it of e.items) {
-          seen.add(it.id);
-          const c = this.store.findContact(rt.account.id, it.id);
-          this.store.upsertContact({ accountId: rt.account.id, address: it.id, name: it.name ?? c?.name ?? null, groups: it.groups });
+      case 'roster':
+        if (e.replace) {
+          this.flushRoster();
+          this.applyRoster(rt, e.items, true);
+        } else {
+          // pushes (possibly tens of thousands in a burst) are applied in time slices, so commands
+          // and other accounts keep being served in between
+          this.rosterQueue.push({ rt, items: e.items });
+          this.scheduleRoster();
         }
-        if (e.replace) for (const c of this.store.listContacts(rt.account.id)) if (!seen.has(c.address)) this.removeContact(c);
-        this.emitPeopleOf(rt, seen);
         break;
-      }
       case 'roster-remove':
+        this.flushRoster();
         for (const id of e.ids) {
           const c = this.store.findContact(rt.account.id, id);
           if (c) this.removeContact(c);
@@ -420,6 +424,48 @@ export class Engine {
     const conv = this.store.ensureConversation(rt.account.id, 'room', info.id, info.name ?? null);
     this.emitConversation(conv.id);
     return conv;
+  }
+
+  // ---- roster: pushes applied in slices -------------------------------------------------------
+
+  private rosterQueue: { rt: AccountRuntime; items: RosterItem[] }[] = [];
+  private rosterScheduled = false;
+
+  private scheduleRoster() {
+    if (this.rosterScheduled) return;
+    this.rosterScheduled = true;
+    setImmediate(() => {
+      this.rosterScheduled = false;
+      this.flushRoster(ROSTER_SLICE_MS);
+    });
+  }
+
+  /** applies queued roster pushes in order; with a budget, the rest waits for the next tick */
+  private flushRoster(budgetMs = Infinity) {
+    const q = this.rosterQueue;
+    this.rosterQueue = [];
+    const end = Date.now() + budgetMs;
+    for (let i = 0; i < q.length; i++) {
+      if (Date.now() >= end) {
+        this.rosterQueue = q.slice(i).concat(this.rosterQueue);
+        this.scheduleRoster();
+        return;
+      }
+      const { rt, items } = q[i]!;
+      if (!this.archive.store || this.runtimes.get(rt.id) !== rt) continue;
+      this.applyRoster(rt, items, false);
+    }
+  }
+
+  private applyRoster(rt: AccountRuntime, items: RosterItem[], replace: boolean) {
+    const seen = new Set<string>();
+    for (const it of items) {
+      seen.add(it.id);
+      const c = this.store.findContact(rt.account.id, it.id);
+      this.store.upsertContact({ accountId: rt.account.id, address: it.id, name: it.name ?? c?.name ?? null, groups: it.groups });
+    }
+    if (replace) for (const c of this.store.listContacts(rt.account.id)) if (!seen.has(c.address)) this.removeContact(c);
+    this.emitPeopleOf(rt, seen);
   }
 
   private removeContact(c: Contact) {
