@@ -3,7 +3,7 @@
 // speak as "the server": forged carbons and roster pushes from other users, 2,000 roster
 // pushes, invalid UTF-8, a 1 MB stanza, malformed XML, comments, processing instructions, CDATA,
 // a stream truncated in the middle of a stanza. (DOCTYPE entity expansion / XXE and undefined
-// entities: tests/soak/hostile-xmpp-parser.soak.ts — they silently wedge the account today.) A second account straight on Prosody must
+// entities: tests/reliability/xmpp-parser.test.ts.) A second account straight on Prosody must
 // not notice anything. Result: no crash, no hang, forged data ignored, the broken stream reported
 // on its account, which comes back by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
