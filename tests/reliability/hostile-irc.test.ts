@@ -2,8 +2,8 @@
 // random loopback port) against the REAL IRC adapter inside the REAL engine process, with a good
 // account on a real ngircd beside it. Garbage bytes, invalid UTF-8, a 1 MB line, a truncated stream,
 // unknown commands and numerics with missing parameters, a CTCP flood, a 50,000-nick NAMES list,
-// forged senders. (Far-future / negative server-time tags: tests/soak/hostile-irc-times.soak.ts,
-// they currently make the engine lose messages, see docs/reliability.md.) Result: the engine never crashes or
+// forged senders. (Far-future / negative server-time tags: tests/reliability/irc-times.test.ts and
+// engine-ingest.test.ts.) Result: the engine never crashes or
 // hangs, the broken account says what is wrong, the good account keeps working, memory stays bounded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';

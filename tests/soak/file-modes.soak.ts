@@ -1,8 +1,5 @@
-// KNOWN FAILING (issue 9, guarantee 5 "files 0600"): the archive's database and lock files are
-// created with the process umask (0644 under the usual 022): core/history/db.ts connect()
-// `new Database(path, …)` creates history.db (SQLite then gives -wal/-shm the same mode), and
-// core/history/lock.ts creates writer.lock, neither with an explicit mode or chmod. Only the
-// 0700 archive folder keeps other users out today. Reproduce: `npm run soak -- file-modes`.
+// Issue 9, guarantee 5 "files 0600, folders 0700" for the archive's database, WAL/SHM and lock
+// files (was failing; fixed in core/history, which now creates them 0600). Run: `npm run soak -- file-modes`.
 import { afterAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
