@@ -4,6 +4,7 @@ import type { AccountDTO, ProtocolDTO } from '../../../contract';
 import { CommandError, errorText } from '../../bridge/api';
 import { useAccounts } from '../../stores/accounts';
 import { cleanValues, defaults, FieldInput, type FieldValue } from '../common/FieldInput';
+import { FormActions } from '../common/FormActions';
 
 export function AccountForm(props: { protocol: ProtocolDTO; account?: AccountDTO; onDone: () => void }) {
   const { protocol, account } = props;
@@ -58,19 +59,7 @@ export function AccountForm(props: { protocol: ProtocolDTO; account?: AccountDTO
           {extra.map(field)}
         </details>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" onClick={props.onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {account ? 'Save' : 'Add account'}
-        </button>
-      </div>
+      <FormActions error={error} onCancel={props.onDone} submitLabel={account ? 'Save' : 'Add account'} disabled={busy} />
     </form>
   );
 }

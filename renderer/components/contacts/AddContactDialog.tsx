@@ -2,6 +2,7 @@ import { useState, type FormEvent, useMemo } from 'react';
 import { CommandError, errorText, rpc } from '../../bridge/api';
 import { useAccounts } from '../../stores/accounts';
 import { Dialog } from '../common/Dialog';
+import { FormActions } from '../common/FormActions';
 
 export function AddContactDialog({ onClose }: { onClose: () => void }) {
   const allAccounts = useAccounts((s) => s.accounts);
@@ -47,19 +48,7 @@ export function AddContactDialog({ onClose }: { onClose: () => void }) {
           <label htmlFor="ac-group">Group (optional)</label>
           <input id="ac-group" value={group} onChange={(e) => setGroup(e.target.value)} />
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={!accountId}>
-            Add
-          </button>
-        </div>
+        <FormActions error={error} onCancel={onClose} submitLabel="Add" disabled={!accountId} />
       </form>
     </Dialog>
   );

@@ -6,6 +6,7 @@ import { useAccounts } from '../../stores/accounts';
 import { useConversations } from '../../stores/conversations';
 import { Dialog } from '../common/Dialog';
 import { cleanValues, defaults, FieldInput, type FieldValue } from '../common/FieldInput';
+import { FormActions } from '../common/FormActions';
 
 export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
   const allAccounts = useAccounts((s) => s.accounts);
@@ -69,19 +70,7 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
           {fields.map((f) => (
             <FieldInput key={f.key} field={f} value={values[f.key]} {...(errors[f.key] ? { error: errors[f.key] } : {})} onChange={(v) => setValues((cur) => ({ ...cur, [f.key]: v }))} />
           ))}
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="actions">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={busy || !accountId}>
-              Join
-            </button>
-          </div>
+          <FormActions error={error} onCancel={onClose} submitLabel="Join" disabled={busy || !accountId} />
         </form>
       )}
     </Dialog>

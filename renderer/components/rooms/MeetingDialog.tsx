@@ -5,6 +5,7 @@ import { useAccounts } from '../../stores/accounts';
 import { useContacts } from '../../stores/contacts';
 import { useConversations } from '../../stores/conversations';
 import { Dialog } from '../common/Dialog';
+import { FormActions } from '../common/FormActions';
 
 export function MeetingDialog({ onClose }: { onClose: () => void }) {
   const allAccounts = useAccounts((s) => s.accounts);
@@ -85,19 +86,7 @@ export function MeetingDialog({ onClose }: { onClose: () => void }) {
             </div>
           ))}
         </fieldset>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy || picked.size === 0}>
-            Start meeting
-          </button>
-        </div>
+        <FormActions error={error} onCancel={onClose} submitLabel="Start meeting" disabled={busy || picked.size === 0} />
       </form>
     </Dialog>
   );

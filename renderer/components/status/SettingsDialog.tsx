@@ -5,6 +5,7 @@ import { errorText } from '../../bridge/api';
 import { useContacts } from '../../stores/contacts';
 import { useStatus } from '../../stores/status';
 import { Dialog } from '../common/Dialog';
+import { FormActions } from '../common/FormActions';
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
@@ -112,19 +113,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             </button>
           )}
         </fieldset>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Save
-          </button>
-        </div>
+        <FormActions error={error} onCancel={onClose} submitLabel="Save" />
       </form>
     </Dialog>
   );
