@@ -25,6 +25,10 @@ import {
 const Empty = z.object({}).strict();
 const Void = z.null();
 const Body = z.string().min(1).max(64 * 1024);
+/** largest file one upload may carry (servers usually allow less; XEP-0363 max-file-size is checked too) */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** base64 characters per files.uploadChunk: 512 KiB, well under one frame */
+export const UPLOAD_CHUNK_BASE64 = 512 * 1024;
 
 export interface CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
@@ -104,6 +108,19 @@ export const commands = {
   'messages.send': def(z.intersection(ConvTarget, z.object({ body: Body, kind: z.enum(['chat', 'action', 'notice']).optional() })), MessageDTO),
   'messages.resend': def(z.object({ messageId: z.string() }), MessageDTO),
   'typing.set': def(z.object({ conversationId: Id, state: z.enum(['active', 'composing', 'paused']) }), Void),
+
+  // --- file sharing (XEP-0363 on XMPP; accounts without caps.files refuse with code 'unsupported') ---
+  // Chunked because one frame is at most MAX_FRAME_BYTES: begin → chunk… (in order) → finish, which
+  // uploads to the account's server and sends the link as a message. The engine holds at most
+  // MAX_UPLOAD_BYTES per upload in memory and forgets an upload idle for 5 minutes.
+  'files.uploadBegin': def(
+    z.object({ conversationId: Id, name: z.string().min(1).max(255), mime: z.string().max(255).default('application/octet-stream'), size: z.number().int().min(1).max(MAX_UPLOAD_BYTES) }),
+    z.object({ uploadId: z.string() }),
+  ),
+  'files.uploadChunk': def(z.object({ uploadId: z.string().max(100), offset: z.number().int().nonnegative(), dataBase64: z.string().min(1).max(UPLOAD_CHUNK_BASE64) }), Void),
+  /** uploads and sends the link; the returned message moves through the usual delivery states */
+  'files.uploadFinish': def(z.object({ uploadId: z.string().max(100) }), MessageDTO, { timeoutMs: 300_000 }),
+  'files.uploadCancel': def(z.object({ uploadId: z.string().max(100) }), Void),
 
   // --- search ------------------------------------------------------------------------------------
   /** query language of the history store (words, "phrases", prefix*, AND/OR/NOT, from: in: with: account: before: after: on:) */
