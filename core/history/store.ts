@@ -732,6 +732,37 @@ export class SqliteHistoryStore implements HistoryStore {
     if (r.changes === 0) throw new UsageError(`no message ${id}`);
   }
 
+  /**
+   * Deletes messages for good (retention): their rows and full-text entries (the delete trigger;
+   * FTS5 secure-delete drops their tokens) and nothing else is keyed to a message id (read markers
+   * are positions and stay valid). Runs with PRAGMA secure_delete = ON, so freed b-tree space and
+   * pages are zeroed, then checkpoints the WAL (best effort: a reader holding an old snapshot keeps
+   * the WAL until it finishes). Returns how many rows were deleted; unknown ids are ignored.
+   */
+  deleteMessages(ids: readonly number[]): number {
+    this.writable();
+    for (const id of ids) if (!Number.isSafeInteger(id)) throw new UsageError('message ids must be integers');
+    if (ids.length === 0) return 0;
+    this.db.pragma('secure_delete = ON');
+    let n = 0;
+    try {
+      n = this.tx(() => {
+        let count = 0;
+        for (let i = 0; i < ids.length; i += 10_000) {
+          count += this.run('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids.slice(i, i + 10_000))).changes;
+        }
+        return count;
+      });
+    } finally {
+      this.db.pragma('secure_delete = OFF');
+      this.maxId = null;
+    }
+    if (n > 0) {
+      try { this.db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* a busy reader: the next checkpoint gets it */ }
+    }
+    return n;
+  }
+
   // ---- messages: read -----------------------------------------------------------------------
 
   static readonly LATEST_SQL = 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?';

@@ -285,6 +285,11 @@ export interface HistoryStore {
   listOutbox(accountId?: number): Message[];
   editMessage(id: number, body: string, editedAt?: number): void;
   retractMessage(id: number, retractedAt?: number): void;
+  /**
+   * deletes messages for good (retention): rows and their full-text entries, freed space zeroed,
+   * WAL checkpointed; returns how many were deleted (unknown ids are ignored)
+   */
+  deleteMessages(ids: readonly number[]): number;
   /** newest `limit` messages of a conversation, returned oldest first */
   latest(conversationId: number, limit: number): Message[];
   /** `limit` messages older than id, returned oldest first */

@@ -4,7 +4,8 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
-import { ArchiveLockedError, openArchive } from '../../core/history/index';
+import { readFileSync } from 'node:fs';
+import { ArchiveLockedError, openArchive, readKeyFile } from '../../core/history/index';
 import type { SqliteHistoryStore } from '../../core/history/store';
 
 const [cmd, dir, pass, arg] = process.argv.slice(2) as [string, string, string, string | undefined];
@@ -50,6 +51,23 @@ function main(): void {
         setTimeout(tick, 5);
       };
       tick();
+      return;
+    }
+    case 'open-io': {
+      // bytes this process reads (read/pread syscalls, /proc/self/io rchar) to open + close the
+      // archive, and for the first write after opening (id allocation and dedup probes)
+      const rchar = () => Number(/^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
+      const key = readKeyFile(arg!);
+      const r0 = rchar();
+      openArchive(dir, { key }).close();
+      const r1 = rchar();
+      const s = openArchive(dir, { key });
+      const r2 = rchar();
+      s.insertMessage({ accountId: 1, conversationId: 1, sender: 'bob@example.org', body: 'one more', direction: 'in', serverTime: Date.UTC(2030, 0, 1), serverId: 'io-probe' });
+      const r3 = rchar();
+      s.close();
+      // the /proc read itself is counted in each delta; it is the same few hundred bytes every time
+      console.log(`OPEN ${r1 - r0} WRITE ${r3 - r2}`);
       return;
     }
     case 'temp-archive': {

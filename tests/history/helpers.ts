@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createArchive } from '../../core/history/index';
-import type { SqliteHistoryStore } from '../../core/history/store';
+import { migrate } from '../../core/history/archive';
+import { registerFunctions, tuneWriter } from '../../core/history/db';
+import { SqliteHistoryStore } from '../../core/history/store';
 import type { MessageInput } from '../../core/history/types';
 import { tempDir } from '../harness/util';
 
@@ -15,6 +18,30 @@ export function newStore(prefix = 'history'): { store: SqliteHistoryStore; dir: 
   const dir = join(t.path, 'archive');
   const store = createArchive(dir, { passphrase: PASS, kdf: FAST_KDF }) as SqliteHistoryStore;
   return { store, dir, remove: () => { try { store.close(); } catch { /* closed */ } t.remove(); } };
+}
+
+/**
+ * The store's code over an UNencrypted SQLite file: the only way to look at what the store leaves
+ * in the file's bytes (the archive itself is encrypted page by page, so its bytes show nothing).
+ */
+export function plainStore(prefix = 'plain'): { store: SqliteHistoryStore; dir: string; remove(): void } {
+  const t = tempDir(prefix);
+  const db = new Database(join(t.path, 'plain.db'));
+  db.pragma('temp_store = MEMORY');
+  registerFunctions(db);
+  tuneWriter(db);
+  const version = migrate(db);
+  const store = new SqliteHistoryStore({
+    dir: t.path,
+    db,
+    key: Buffer.alloc(32),
+    slotsFile: { format: 'confab-archive-keyslots', version: 1, db: 'plain.db', cipher: 'sqlcipher', keyCheck: '', slots: [] },
+    lock: null,
+    readOnly: false,
+    version,
+    slotsName: 'unused.json',
+  });
+  return { store, dir: t.path, remove: () => { try { store.close(); } catch { /* closed */ } t.remove(); } };
 }
 
 /** sha256 of every file in a folder (name → hash) */
