@@ -13,23 +13,24 @@
  * Everything with a decision in it lives in a small pure module beside this one, unit-tested in
  * tests/electron/ without an Electron binary. This file only wires Electron to them.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, type IpcMainEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, type IpcMainEvent, type WebContents } from 'electron';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { AnyEvent } from '../contract/events';
 import type { Frame } from '../contract/wire';
 import { createBridge } from './bridge';
 import { CHANNELS } from './channels';
-import { dndUntil, trayModel, type DndChoice } from './dnd';
 import { startUtilityEngine, type EngineHandle } from './engineProcess';
 import { createKeyFlow } from './keyFlow';
 import { decideKeySealing, type LinuxBackend, type SealingDecision } from './keySealing';
 import { NotificationBook, notificationContent } from './notifications';
 import { hostPaths } from './paths';
-import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, decideNavigation, decidePermission, decideWindowOpen, isAllowedExternalUrl, isAppUrl, isTrustedSender, mimeType, resolveAppRequest, secureWebPreferences, SECURITY_HEADERS, type IpcSenderInfo } from './security';
+import { APP_ENTRY, APP_SCHEME, decideNavigation, decideWindowOpen, isAllowedExternalUrl, isTrustedSender, secureWebPreferences, type IpcSenderInfo } from './security';
+import { hardenSession } from './appSession';
+import { followLink } from './links';
 import { createSupervisor, type SupervisorState } from './supervisor';
-import { accountServer, findUriInArgv, joinValues, parseUri, routeUri, type UriIntent } from './uri';
+import { TrayMenu } from './trayMenu';
+import { findUriInArgv, parseUri } from './uri';
 import { parseWindowState, restoreBounds, type WindowState } from './windowState';
 
 const IDLE_POLL_MS = 15_000;
@@ -62,12 +63,9 @@ const paths = hostPaths({
 const dataDir = process.env.CONFAB_DATA ?? join(app.getPath('userData'), 'data');
 
 let win: BrowserWindow | null = null;
-let tray: Tray | null = null;
 let quitting = false;
 const trusted = new Set<number>();
 const book = new NotificationBook();
-const unread = new Map<string, number>();
-let dndEnd: number | null = null;
 let screenLocked = false;
 let sealing: SealingDecision | null = null;
 let archiveUnlocked = false;
@@ -128,6 +126,16 @@ const supervisor = createSupervisor<EngineHandle>({
   onState: (s) => onEngineState(s),
 });
 
+const tray = new TrayMenu({
+  icon: paths.icon,
+  engine: () => engine,
+  engineFailed: () => supervisor.state().state === 'failed',
+  restartEngine: () => void supervisor.retry(),
+  showWindow: () => showWindow(),
+  quit: () => quit(),
+  log,
+});
+
 async function onEngineUp(h: EngineHandle) {
   engine = h;
   h.onExit(() => {
@@ -140,16 +148,15 @@ async function onEngineUp(h: EngineHandle) {
   if (status.ok) await onArchiveStatus(status.value.state);
   await refreshUnread(h);
   const st = await h.call('status.get', {});
-  if (st.ok) dndEnd = st.value.dnd ? (st.value.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
-  updateTray();
+  if (st.ok) tray.setStatus(st.value);
+  tray.update();
 }
 
 async function refreshUnread(h: EngineHandle) {
   const convs = await h.call('conversations.list', {});
   if (!convs.ok) return;
-  unread.clear();
-  for (const c of convs.value) unread.set(c.id, c.unread);
-  updateTray();
+  tray.resetUnread(convs.value);
+  tray.update();
 }
 
 function onEngineState(s: SupervisorState) {
@@ -160,7 +167,7 @@ function onEngineState(s: SupervisorState) {
   if (s.state === 'failed') {
     pushEventsToWindow([{ type: 'error', payload: { code: 'internal', message: 'The Confab engine keeps stopping. Restart Confab; if it happens again, see the log.' } }]);
   }
-  updateTray();
+  tray.update();
 }
 
 function onEngineEvents(events: AnyEvent[]) {
@@ -171,15 +178,15 @@ function onEngineEvents(events: AnyEvent[]) {
         book.remember(e.payload);
         break;
       case 'conversations.changed':
-        unread.set(e.payload.id, e.payload.unread);
+        tray.setUnread(e.payload.id, e.payload.unread);
         trayDirty = true;
         break;
       case 'conversations.removed':
-        unread.delete(e.payload.conversationId);
+        tray.forget(e.payload.conversationId);
         trayDirty = true;
         break;
       case 'status.changed':
-        dndEnd = e.payload.dnd ? (e.payload.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
+        tray.setStatus(e.payload);
         trayDirty = true;
         break;
       case 'archive.status':
@@ -189,7 +196,7 @@ function onEngineEvents(events: AnyEvent[]) {
         break;
     }
   }
-  if (trayDirty) updateTray();
+  if (trayDirty) tray.update();
   sendFrame({ t: 'evt', events });
 }
 
@@ -317,85 +324,16 @@ async function openUri(raw: string) {
     pendingUri = raw;
     return;
   }
-  await routeIntent(engine, intent);
+  const h = engine;
+  showWindow();
+  const err = await followLink(h.call, intent);
+  if (err) pushEventsToWindow([{ type: 'error', payload: err }]);
 }
 
 async function flushPendingUri() {
   const u = pendingUri;
   pendingUri = null;
   if (u) await openUri(u);
-}
-
-async function routeIntent(h: EngineHandle, intent: UriIntent) {
-  const accounts = await h.call('accounts.list', {});
-  if (!accounts.ok) return;
-  const route = routeUri(
-    intent,
-    accounts.value.map((a) => ({ id: a.id, protocol: a.protocol, server: accountServer(a.config, a.protocol), online: a.state === 'online' })),
-  );
-  showWindow();
-  if (route.kind === 'needs-account') {
-    const where = intent.protocol === 'irc' ? `on ${intent.host}` : 'for XMPP';
-    pushEventsToWindow([{ type: 'error', payload: { code: 'not-found', message: `To open this link, add an account ${where} first.` } }]);
-    return;
-  }
-  const accountId = route.accountId;
-  let r;
-  if (intent.action === 'message') {
-    r = await h.call('conversations.open', { accountId, kind: 'direct', address: intent.protocol === 'xmpp' ? intent.jid : intent.nick });
-  } else if (intent.action === 'join') {
-    const fields = await h.call('accounts.joinFields', { id: accountId });
-    if (!fields.ok) return;
-    const values = joinValues(fields.value, intent);
-    if (!values) return;
-    r = await h.call('rooms.join', { accountId, values });
-  } else if (intent.action === 'subscribe') {
-    r = await h.call('contacts.add', { accountId, address: intent.jid, ...(intent.name ? { name: intent.name } : {}) });
-  } else {
-    r = await h.call('accounts.reconnect', { id: accountId });
-  }
-  if (!r.ok) pushEventsToWindow([{ type: 'error', payload: { code: r.error.code, message: r.error.message, accountId } }]);
-}
-
-// ---- tray ---------------------------------------------------------------------------------------------
-
-function totalUnread(): number {
-  let n = 0;
-  for (const v of unread.values()) n += v;
-  return n;
-}
-
-function updateTray() {
-  const count = totalUnread();
-  app.setBadgeCount(count);
-  if (!tray) return;
-  const model = trayModel(count, dndEnd, Date.now());
-  tray.setToolTip(model.tooltip);
-  if (process.platform === 'darwin') tray.setTitle(model.title);
-  const failed = supervisor.state().state === 'failed';
-  const menu = Menu.buildFromTemplate([
-    ...(failed ? [{ label: 'Restart the engine', click: () => void supervisor.retry() }, { type: 'separator' as const }] : []),
-    ...model.items.map((i): MenuItemConstructorOptions => {
-      if (!('label' in i)) return { type: 'separator' };
-      if (i.id === 'show') return { label: i.label, click: (): void => showWindow() };
-      if (i.id === 'quit') return { label: i.label, click: (): void => quit() };
-      if (!('checked' in i)) return { type: 'separator' };
-      const choice = i.id;
-      return { label: i.label, type: choice === 'off' ? 'checkbox' : 'normal', checked: i.checked, enabled: i.enabled && !!engine, click: (): void => void setDnd(choice) };
-    }),
-  ]);
-  tray.setContextMenu(menu);
-}
-
-async function setDnd(choice: DndChoice) {
-  const h = engine;
-  if (!h) return;
-  const until = dndUntil(choice, new Date());
-  const r = until === null ? await h.call('status.dndOff', {}) : await h.call('status.dnd', { until });
-  if (r.ok) {
-    dndEnd = r.value.dnd ? (r.value.dndUntil ?? Number.MAX_SAFE_INTEGER) : null;
-    updateTray();
-  }
 }
 
 // ---- idle ---------------------------------------------------------------------------------------------
@@ -461,7 +399,7 @@ function createWindow() {
   w.on('move', saveSoon);
   w.on('close', (e) => {
     saveWindowState();
-    if (!quitting && tray) {
+    if (!quitting && tray.present) {
       // a chat client keeps running in the tray
       e.preventDefault();
       w.hide();
@@ -506,49 +444,18 @@ app.on('before-quit', (e) => {
   }
 });
 app.on('window-all-closed', () => {
-  if (!tray) quit();
+  if (!tray.present) quit();
 });
 
 void app.whenReady().then(async () => {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, permission, callback) => callback(decidePermission(permission)));
-  ses.setPermissionCheckHandler((_wc, permission) => decidePermission(permission));
-  ses.setDevicePermissionHandler(() => false);
-  ses.setDisplayMediaRequestHandler((_req, callback) => callback({}));
-  // no remote content: the window loads only app:// (and devtools in development)
-  ses.webRequest.onBeforeRequest((details, callback) => {
-    const u = details.url;
-    const ok = isAppUrl(u) || u.startsWith(`blob:${APP_ORIGIN}/`) || u.startsWith('devtools://') || (u.startsWith('data:') && details.resourceType === 'image');
-    callback({ cancel: !ok });
-  });
-  // the CSP on every response this session sees (app:// responses carry it themselves as well)
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
-  protocol.handle(APP_SCHEME, async (req) => {
-    const file = resolveAppRequest(req.url, paths.rendererRoot, join, sep);
-    if (!file || req.method !== 'GET') return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
-    try {
-      // node:fs in the main process reads inside app.asar as well
-      const body = await readFile(file);
-      return new Response(new Uint8Array(body), { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': mimeType(file) } });
-    } catch {
-      return new Response('not found', { status: 404, headers: SECURITY_HEADERS });
-    }
-  });
+  hardenSession(session.defaultSession, paths.rendererRoot);
   // macOS needs an Edit menu for copy/paste shortcuts; elsewhere the window has no menu bar
   Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null);
   if (app.isPackaged) for (const scheme of ['xmpp', 'irc', 'ircs']) app.setAsDefaultProtocolClient(scheme);
 
   await decideSealing();
   createWindow();
-  try {
-    tray = new Tray(nativeImage.createFromPath(paths.icon).resize({ width: 22, height: 22 }));
-    tray.on('click', () => showWindow());
-  } catch (err) {
-    log('no tray on this desktop', { err: String(err) });
-  }
-  updateTray();
+  tray.create();
 
   powerMonitor.on('lock-screen', () => {
     screenLocked = true;
@@ -568,7 +475,7 @@ void app.whenReady().then(async () => {
     if (engine) void engine.call('host.networkUp', {});
   });
   setInterval(reportIdle, IDLE_POLL_MS).unref();
-  setInterval(updateTray, 60_000).unref(); // a DND that ran out shows as off
+  setInterval(() => tray.update(), 60_000).unref(); // a DND that ran out shows as off
 
   await supervisor.start();
 });
