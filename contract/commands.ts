@@ -4,8 +4,16 @@
 import { z } from 'zod';
 import {
   AccountDTO,
+  ArchiveJobDTO,
   ArchiveStatusDTO,
+  AuditPageDTO,
   ConfigValuesDTO,
+  ExportFormatDTO,
+  ExportScopeDTO,
+  LocalPath,
+  RetentionDTO,
+  RetentionRunDTO,
+  WatchDTO,
   ConversationDTO,
   FieldDTO,
   Id,
@@ -144,6 +152,38 @@ export const commands = {
   'status.setAccountOverride': def(z.object({ accountId: Id, show: PresenceShow.nullable() }), AccountDTO),
   'settings.get': def(Empty, SettingsDTO),
   'settings.set': def(SettingsDTO.partial(), SettingsDTO),
+
+  // --- archive tools (issue #10): import / export jobs, retention, legal hold, audit, watches ---------
+  // Import and export run as jobs in the engine: the command answers at once with the job id, then
+  // `archive.job` events report progress and the end (summary or error). Paths are on the engine's
+  // machine and must be absolute.
+  /** import old logs (files or folders; format detected: Pidgin HTML/TXT, irssi, WeeChat, HexChat) */
+  'archive.import': def(z.object({ paths: z.array(LocalPath).min(1).max(1000) }), z.object({ jobId: z.string() })),
+  /** export to `dir` (absent or empty): chosen transcripts + messages.jsonl (hash chain) + manifest.json */
+  'archive.export': def(
+    z.object({ dir: LocalPath, formats: z.array(ExportFormatDTO).min(1).default(['html', 'txt', 'jsonl']), scope: ExportScopeDTO, since: Time.optional(), until: Time.optional() }),
+    z.object({ jobId: z.string() }),
+  ),
+  /** running and recently finished jobs of this engine run */
+  'archive.jobs': def(Empty, z.array(ArchiveJobDTO)),
+  /** stops a running job between batches (what an import stored so far stays) */
+  'archive.jobCancel': def(z.object({ jobId: z.string().max(100) }), Void),
+  'archive.retentionGet': def(Empty, RetentionDTO),
+  /** days absent or null: keep forever. Applied at once (and then every hour) */
+  'archive.retentionSet': def(z.object({ accountId: Id, days: z.number().int().min(1).max(365_000).nullable() }), RetentionDTO, { timeoutMs: 60_000 }),
+  /** a legal hold blocks every deletion (retention, account removal without history) until turned off */
+  'archive.holdSet': def(
+    z.union([z.object({ on: z.literal(true), reason: z.string().min(1).max(1000) }), z.object({ on: z.literal(false) })]),
+    RetentionDTO,
+  ),
+  /** apply the retention policy now (dryRun: only count what is due) */
+  'archive.retentionRun': def(z.object({ dryRun: z.boolean().default(false) }), RetentionRunDTO, { timeoutMs: 120_000 }),
+  /** audit log, newest first */
+  'archive.audit': def(z.object({ cursor: z.string().max(100).optional(), limit: z.number().int().min(1).max(500).default(100) }), AuditPageDTO),
+  'archive.watches': def(Empty, z.array(WatchDTO)),
+  /** the query is checked first (code 'invalid' for a malformed query or a name in use) */
+  'archive.watchAdd': def(z.object({ name: z.string().min(1).max(200), query: z.string().min(1).max(1000), breakthrough: z.boolean().default(false) }), WatchDTO),
+  'archive.watchRemove': def(z.object({ id: z.string().max(100) }), Void),
 
   // --- host reports ------------------------------------------------------------------------------
   /** the host's idle time (ms since last input); drives auto-away */

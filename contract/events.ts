@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   AccountDTO,
+  ArchiveJobDTO,
   ArchiveStatusDTO,
   ConversationDTO,
   DigestDTO,
@@ -14,6 +15,7 @@ import {
   MessageDTO,
   NotificationDTO,
   PersonDTO,
+  RetentionDTO,
   StatusDTO,
 } from './dto';
 
@@ -40,6 +42,10 @@ export const events = {
   'notify': NotificationDTO,
   /** "while you were busy": emitted when DND ends */
   'digest': DigestDTO,
+  /** archive tools (issue #10): progress and end of an import/export job (coalesced per job: last wins) */
+  'archive.job': ArchiveJobDTO,
+  /** the retention policy or legal hold changed (by the app, the schedule's run) */
+  'archive.retention': RetentionDTO,
   /** a problem worth showing that belongs to no command */
   'error': ErrorDTO.extend({ accountId: Id.optional() }),
 } satisfies Record<string, z.ZodType>;
@@ -71,6 +77,10 @@ export function coalesceKey(e: AnyEvent): string | null {
       return 'status';
     case 'archive.status':
       return 'archive';
+    case 'archive.job':
+      return `j:${e.payload.jobId}`;
+    case 'archive.retention':
+      return 'retention';
     case 'messages.updated':
       return `u:${e.payload.id}`;
     default:
