@@ -22,7 +22,7 @@ export function securityHeaders(port: number): Record<string, string> {
       "script-src 'self'",
       "style-src 'self'",
       // previews of images (own server or after a click) and data:/blob: for pasted files
-      "img-src 'self' data: blob: https:",
+      "img-src 'self' data: blob: https: http:",
       `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
       "font-src 'self'",
       "base-uri 'none'",

@@ -7,7 +7,8 @@ import * as linkify from 'linkifyjs';
 linkify.registerCustomProtocol('xmpp', true);
 
 export type Inline = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
-export type Block = { kind: 'para'; parts: Inline[] } | { kind: 'code'; text: string };
+/** code blocks keep their layout; their links are clickable too (same scheme allow-list) */
+export type Block = { kind: 'para'; parts: Inline[] } | { kind: 'code'; text: string; parts: Inline[] };
 
 const SCHEMES = /^(https?:|mailto:|xmpp:)/i;
 
@@ -30,6 +31,10 @@ export function looksLikeSnippet(lines: string[]): boolean {
   return lines.some((l) => /^(\t| {2,})\S/.test(l)) || lines.filter((l) => /[{};<>=|]\s*$/.test(l)).length >= 2;
 }
 
+function codeBlock(text: string): Block {
+  return { kind: 'code', text, parts: inlineParts(text) };
+}
+
 export function parseBody(body: string): Block[] {
   const blocks: Block[] = [];
   const fence = /```[^\n]*\n?([\s\S]*?)```/g;
@@ -39,12 +44,12 @@ export function parseBody(body: string): Block[] {
     if (!t) return;
     const lines = t.replace(/^\n+|\n+$/g, '').split('\n');
     if (!lines.join('')) return;
-    if (looksLikeSnippet(lines)) blocks.push({ kind: 'code', text: lines.join('\n') });
+    if (looksLikeSnippet(lines)) blocks.push(codeBlock(lines.join('\n')));
     else blocks.push({ kind: 'para', parts: inlineParts(lines.join('\n')) });
   };
   while ((m = fence.exec(body))) {
     plain(body.slice(pos, m.index));
-    blocks.push({ kind: 'code', text: (m[1] ?? '').replace(/\n$/, '') });
+    blocks.push(codeBlock((m[1] ?? '').replace(/\n$/, '')));
     pos = m.index + m[0].length;
   }
   plain(body.slice(pos));

@@ -7,6 +7,7 @@ import { useMessages } from './messages';
 import { useSession } from './session';
 import { useStatus } from './status';
 import { useUi } from './ui';
+import { useUploads } from './uploads';
 
 export function wireEvents(): () => void {
   const b = bridge();
@@ -26,7 +27,10 @@ export function wireEvents(): () => void {
       } else conv.upsert(c);
     }),
     b.on('conversations.removed', ({ conversationId }) => useConversations.getState().remove(conversationId)),
-    b.on('messages.added', ({ messages }) => useMessages.getState().added(messages)),
+    b.on('messages.added', ({ messages }) => {
+      useMessages.getState().added(messages);
+      for (const m of messages) if (m.direction === 'out' && m.oobUrl) useUploads.getState().learn(m.accountId, m.oobUrl);
+    }),
     b.on('messages.updated', (u) => useMessages.getState().updated(u)),
     b.on('messages.gap', (g) => useMessages.getState().gap(g)),
     b.on('typing', (t) => useConversations.getState().setTyping(t.conversationId, t.from, t.state)),

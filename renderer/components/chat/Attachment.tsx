@@ -4,28 +4,22 @@
  */
 import { useState } from 'react';
 import { openExternal } from '../../bridge/api';
+import { hostOf, isOwnServerUrl, type OwnServer } from '../../lib/ownServer';
 
 const IMAGE = /\.(png|jpe?g|gif|webp|avif)(\?|$)/i;
 
-export function Attachment({ url, ownDomain }: { url: string; ownDomain: string | null }) {
+export function Attachment({ url, own }: { url: string; own: OwnServer }) {
   const [shown, setShown] = useState(false);
-  let host = '';
-  try {
-    const u = new URL(url);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-    host = u.hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-  const own = ownDomain !== null && (host === ownDomain || host.endsWith(`.${ownDomain}`));
-  const isImage = IMAGE.test(url);
+  const host = hostOf(url);
+  if (!host) return null;
+  const isImage = IMAGE.test(new URL(url).pathname);
   return (
-    <div className="attachment">
+    <div className="attachment" data-testid="attachment">
       <a href={url} rel="noopener noreferrer nofollow" onClick={(e) => { e.preventDefault(); openExternal(url); }}>
         {url}
       </a>
-      {isImage && (own || shown ? (
-        <img src={url} alt="Shared image" loading="lazy" referrerPolicy="no-referrer" />
+      {isImage && (isOwnServerUrl(url, own) || shown ? (
+        <img src={url} alt="Shared image" referrerPolicy="no-referrer" data-testid="image-preview" />
       ) : (
         <button type="button" className="small" onClick={() => setShown(true)}>
           Show preview from {host}

@@ -8,18 +8,14 @@ import { Composer } from './Composer';
 import { MembersPanel } from './MembersPanel';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
-
-function domainOf(self: string | undefined): string | null {
-  if (!self) return null;
-  const at = self.indexOf('@');
-  if (at < 0) return null;
-  return self.slice(at + 1).split('/')[0]!.toLowerCase();
-}
+import { UploadList } from './UploadList';
+import { useOwnServer } from './useOwnServer';
 
 export function ChatView({ conversationId }: { conversationId: string }) {
   const conv = useConversations((s) => s.list.find((c) => c.id === conversationId));
   const account = useAccounts((s) => s.accounts.find((a) => a.id === conv?.accountId));
   const [showMembers, setShowMembers] = useState(true);
+  const own = useOwnServer(conversationId, account);
 
   useEffect(() => {
     const onFocus = () => void useConversations.getState().markRead(conversationId);
@@ -62,8 +58,9 @@ export function ChatView({ conversationId }: { conversationId: string }) {
       </header>
       <div className="chat-body">
         <div className="chat-main">
-          <MessageList conversationId={conv.id} ownDomain={domainOf(account?.self)} />
+          <MessageList conversationId={conv.id} own={own} />
           <TypingIndicator conversationId={conv.id} />
+          <UploadList conversationId={conv.id} />
           <Composer conv={conv} account={account} />
         </div>
         {isRoom && showMembers && <MembersPanel conversationId={conv.id} />}

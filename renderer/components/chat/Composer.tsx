@@ -10,8 +10,17 @@ import { useConversations } from '../../stores/conversations';
 import { useMessages } from '../../stores/messages';
 import { useStatus } from '../../stores/status';
 import { useUi } from '../../stores/ui';
+import { useUploads } from '../../stores/uploads';
 
 const TYPING_REFRESH_MS = 10_000;
+
+/** why this account cannot share a file now, or null */
+export function cannotShareFiles(account: AccountDTO | undefined): string | null {
+  if (!account) return 'This conversation has no account.';
+  if (account.state !== 'online') return `${account.label} is ${account.state}: files can be shared once it is online.`;
+  if (!account.caps?.files) return `${account.label} cannot share files: its server offers no file upload.`;
+  return null;
+}
 const PAUSE_AFTER_MS = 5_000;
 
 export function Composer({ conv, account }: { conv: ConversationDTO; account: AccountDTO | undefined }) {
@@ -97,10 +106,16 @@ export function Composer({ conv, account }: { conv: ConversationDTO; account: Ac
     }
   };
 
+  const fileInput = useRef<HTMLInputElement>(null);
+  /** pasted, dropped or picked files: uploaded where the account can share files, else a clear reason */
   const files = (list: FileList | null) => {
     if (!list || list.length === 0) return false;
-    if (!account?.caps?.files) setError('This account cannot share files (the server offers no upload).');
-    else setError('File upload is not available in this version yet.');
+    const why = cannotShareFiles(account);
+    if (why) setError(why);
+    else {
+      setError(null);
+      for (const f of Array.from(list)) useUploads.getState().start(conv.id, f);
+    }
     return true;
   };
 
@@ -126,6 +141,10 @@ export function Composer({ conv, account }: { conv: ConversationDTO; account: Ac
           if (files(e.dataTransfer.files)) e.preventDefault();
         }}
       />
+      <input ref={fileInput} type="file" multiple hidden onChange={(e) => { files(e.target.files); e.target.value = ''; }} />
+      <button type="button" onClick={() => fileInput.current?.click()} aria-label="Share a file" title="Share a file (or paste / drop it here)">
+        📎
+      </button>
       <button type="button" className="primary" onClick={() => void submit()} aria-label="Send">
         Send
       </button>

@@ -35,7 +35,7 @@ export function MessageBody({ body }: { body: string }) {
       {blocks.map((b, i) =>
         b.kind === 'code' ? (
           <pre key={i} className="snippet" tabIndex={0} aria-label="Code snippet">
-            {b.text}
+            <InlineText parts={b.parts} />
           </pre>
         ) : (
           <p key={i}>

@@ -9,10 +9,11 @@ import { useMessages } from '../../stores/messages';
 import { fullTime } from '../../lib/time';
 import { buildRows } from './rows';
 import { MessageRow } from './MessageRow';
+import type { OwnServer } from '../../lib/ownServer';
 
 const EDGE_PX = 300;
 
-export function MessageList({ conversationId, ownDomain }: { conversationId: string; ownDomain: string | null }) {
+export function MessageList({ conversationId, own }: { conversationId: string; own: OwnServer }) {
   const w = useMessages((s) => s.windows[conversationId]);
   const messages = w?.messages;
   const gaps = w?.gaps;
@@ -123,7 +124,7 @@ export function MessageList({ conversationId, ownDomain }: { conversationId: str
                   Some messages between {fullTime(row.gap.from)} and {fullTime(row.gap.to)} could not be fetched from the server ({row.gap.reason}).
                 </div>
               )}
-              {row.type === 'msg' && <MessageRow m={row.m} highlighted={row.m.id === highlight} ownDomain={ownDomain} />}
+              {row.type === 'msg' && <MessageRow m={row.m} highlighted={row.m.id === highlight} own={own} />}
             </div>
           );
         })}

@@ -5,6 +5,7 @@ import { errorText } from '../../bridge/api';
 import { fullTime, timeOf } from '../../lib/time';
 import { useMessages } from '../../stores/messages';
 import { useUi } from '../../stores/ui';
+import type { OwnServer } from '../../lib/ownServer';
 import { Attachment } from './Attachment';
 import { MessageBody } from './MessageBody';
 
@@ -18,7 +19,7 @@ const STATE_LABEL: Partial<Record<MessageDTO['state'], string>> = {
   failed: 'failed',
 };
 
-export const MessageRow = memo(function MessageRow(props: { m: MessageDTO; highlighted: boolean; ownDomain: string | null }) {
+export const MessageRow = memo(function MessageRow(props: { m: MessageDTO; highlighted: boolean; own: OwnServer }) {
   const { m } = props;
   const resend = () =>
     useMessages
@@ -55,7 +56,7 @@ export const MessageRow = memo(function MessageRow(props: { m: MessageDTO; highl
       ) : (
         <MessageBody body={m.body} />
       )}
-      {m.oobUrl && <Attachment url={m.oobUrl} ownDomain={props.ownDomain} />}
+      {m.oobUrl && <Attachment url={m.oobUrl} own={props.own} />}
       {m.error && m.state === 'failed' && <p className="error small-text">{m.error}</p>}
     </article>
   );
