@@ -11,6 +11,9 @@ import type { ParsedLine } from './parse';
 
 export interface Member { nick: string; modes: string; away?: boolean }
 
+/** a nick on the buddy list */
+export interface Watched { nick: string; online?: boolean; away?: boolean }
+
 export interface ChannelState {
   /** as the server spells it */
   name: string;
@@ -45,7 +48,7 @@ export interface IrcContext {
   /** our wanted presence, restored on reconnect */
   presence: Presence;
   /** nicks on our buddy list (MONITOR or ISON) */
-  watched: Map<string, { nick: string; online?: boolean; away?: boolean }>;
+  watched: Map<string, Watched>;
   /** ISON requests in flight, oldest first: which normalized nicks each one asked about */
   isonAsked: string[][];
   /** normalized nicks the server's MONITOR list had no room for (ERR_MONLISTFULL): polled by ISON */

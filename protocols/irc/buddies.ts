@@ -1,0 +1,125 @@
+/**
+ * The buddy list (contacts group): MONITOR where the server has it, ISON polling where it has not,
+ * and ISON for the nicks the server's MONITOR list has no room for. The replies (730/731/734/303)
+ * are read in handlers/presence.ts.
+ */
+import { AdapterError, type ContactsGroup } from '../../core/protocol/types';
+import type { IrcAccount } from './account';
+import type { IrcContext, Watched } from './context';
+import { DEFAULT_RULES, normalizeName, validateNick } from './names';
+import { packList } from './split';
+
+export class IrcBuddies {
+  /** normalized nick → what we know; shared with every connection's context */
+  readonly watched = new Map<string, Watched>();
+  private isonTimer: NodeJS.Timeout | null = null;
+  readonly group: ContactsGroup;
+
+  constructor(private readonly account: IrcAccount) {
+    this.group = {
+      add: async (id) => this.watch(id),
+      remove: async (id) => this.unwatch(id),
+      update: async () => {},
+      approve: async () => {},
+      deny: async () => {},
+    };
+  }
+
+  stop(): void {
+    if (this.isonTimer) { clearInterval(this.isonTimer); this.isonTimer = null; }
+  }
+
+  private monitorSupported(ctx: IrcContext): boolean {
+    return ctx.client.network.options.MONITOR !== undefined && ctx.client.network.options.MONITOR !== false;
+  }
+
+  /**
+   * The buddy list after registration. Whether the server has MONITOR is said in ISUPPORT (005),
+   * which arrives AFTER 001 ('registered'): decide at the end of the MOTD (376/422), or after 5 s.
+   */
+  start(ctx: IrcContext): void {
+    let done = false;
+    const go = () => {
+      if (done || this.account.ctx !== ctx) return;
+      done = true;
+      clearTimeout(timer);
+      this.startNow(ctx);
+    };
+    const timer = setTimeout(go, 5000);
+    timer.unref?.();
+    ctx.client.on('motd', go);
+  }
+
+  private startNow(ctx: IrcContext): void {
+    if (this.monitorSupported(ctx)) {
+      const nicks = [...this.watched.values()].map((w) => w.nick);
+      for (const line of packList('MONITOR +', nicks, ',')) ctx.send(line);
+    } else {
+      this.startIsonTimer();
+    }
+  }
+
+  private startIsonTimer(): void {
+    if (!this.isonTimer) {
+      this.isonTimer = setInterval(() => this.pollIson(), this.account.config.isonIntervalMs);
+      this.isonTimer.unref?.();
+    }
+    this.pollIson();
+  }
+
+  /** ERR_MONLISTFULL: the nicks that did not fit are watched by ISON polling on this connection */
+  monitorFull(ctx: IrcContext, nicks: string[]): void {
+    if (this.account.ctx !== ctx) return;
+    let added = false;
+    for (const n of nicks) {
+      const key = ctx.norm(n);
+      if (this.watched.has(key) && !ctx.monitorOverflow.has(key)) { ctx.monitorOverflow.add(key); added = true; }
+    }
+    if (added) this.startIsonTimer();
+  }
+
+  private pollIson(): void {
+    const ctx = this.account.ctx;
+    if (!ctx?.registered || this.watched.size === 0) return;
+    if (ctx.isonAsked.length > 4) return; // the server is not answering; do not pile up requests
+    // with MONITOR only the nicks that did not fit the server's MONITOR list are polled
+    const monitor = this.monitorSupported(ctx);
+    const nicks = [...this.watched.entries()].filter(([key]) => !monitor || ctx.monitorOverflow.has(key)).map(([, w]) => w.nick);
+    if (!nicks.length) return;
+    // each line stays well under 512 bytes (ngircd drops a client with "Request too long");
+    // each reply answers for its own line only
+    for (const line of packList('ISON', nicks, ' ')) {
+      ctx.isonAsked.push(line.slice(5).split(' ').map((n) => ctx.norm(n)));
+      ctx.send(line);
+    }
+  }
+
+  private async watch(id: string): Promise<void> {
+    const v = validateNick(id, this.account.ctx?.rules ?? DEFAULT_RULES);
+    if (!v.ok) throw new AdapterError({ kind: 'config', fatal: true, message: v.error });
+    if (this.watched.has(v.normalized)) return;
+    this.watched.set(v.normalized, { nick: id.trim() });
+    const ctx = this.account.ctx;
+    if (!ctx?.registered) return;
+    if (this.monitorSupported(ctx)) ctx.send(`MONITOR + ${id.trim()}`);
+    else this.pollIson();
+  }
+
+  private async unwatch(id: string): Promise<void> {
+    const key = normalizeName(id, this.account.ctx?.rules ?? DEFAULT_RULES);
+    const w = this.watched.get(key);
+    if (!w) return;
+    this.watched.delete(key);
+    const ctx = this.account.ctx;
+    if (!ctx?.registered || !this.monitorSupported(ctx)) return;
+    if (ctx.monitorOverflow.delete(key)) return; // was polled by ISON, never on the server's list
+    ctx.send(`MONITOR - ${w.nick}`);
+    // a place on the server's list is free: one polled nick moves there (ERR_MONLISTFULL sends it back)
+    const next = ctx.monitorOverflow.values().next();
+    if (!next.done) {
+      const nw = this.watched.get(next.value);
+      ctx.monitorOverflow.delete(next.value);
+      if (nw) ctx.send(`MONITOR + ${nw.nick}`);
+    }
+  }
+}
