@@ -1,0 +1,120 @@
+// The engine's shared context: state every part reads (runtimes, status, settings, the store) and
+// the parts themselves, created here in one place so each can reach the others through `ctx`.
+// Handler families (*Ops.ts) and the services below receive this one object.
+import { ContractError, type AnyEvent, type SettingsDTO } from '../../contract/index';
+import type { Conversation, HistoryStore } from '../history/index';
+import type { ProtocolRegistry } from '../protocol/registry';
+import type { Logger, ProtocolDescriptor } from '../protocol/types';
+import type { AccountRuntime } from './accounts';
+import { ArchiveHolder, type ArchiveOptions } from './archive';
+import { CatchUp } from './catchup';
+import { Connections } from './connections';
+import { Ingest } from './ingest';
+import { Outbox } from './outbox';
+import { Roster } from './roster';
+import { StatusControl } from './statusControl';
+import { Views } from './views';
+import { defaultSettings, K } from './keys';
+import { realTimers, type BackoffPolicy, type TimerApi } from './reconnect';
+
+export interface EngineOptions extends ArchiveOptions {
+  registry: ProtocolRegistry;
+  log: Logger;
+  emit: (e: AnyEvent) => void;
+  now?: () => number;
+  version?: string;
+  backoff?: BackoffPolicy;
+  timers?: TimerApi;
+}
+
+export class EngineContext {
+  readonly archive: ArchiveHolder;
+  readonly now: () => number;
+  readonly timers: TimerApi;
+  readonly log: Logger;
+  readonly runtimes = new Map<string, AccountRuntime>();
+  settings: SettingsDTO = defaultSettings;
+  idleMs = 0;
+  stopped = false;
+
+  readonly views: Views;
+  readonly ingest: Ingest;
+  readonly outbox: Outbox;
+  readonly catchUp: CatchUp;
+  readonly roster: Roster;
+  readonly status: StatusControl;
+  readonly connections: Connections;
+  /** conversation id → mentions since the read marker */
+  readonly mentions = new Map<number, number>();
+  /** "accountId address" → when the last auto-reply went there */
+  readonly autoReplied = new Map<string, number>();
+
+  constructor(readonly opts: EngineOptions) {
+    this.archive = new ArchiveHolder(opts);
+    this.now = opts.now ?? Date.now;
+    this.timers = opts.timers ?? realTimers;
+    this.log = opts.log;
+    this.views = new Views(this);
+    this.ingest = new Ingest(this);
+    this.outbox = new Outbox(this);
+    this.catchUp = new CatchUp(this);
+    this.roster = new Roster(this);
+    this.status = new StatusControl(this);
+    this.connections = new Connections(this);
+  }
+
+  emit(e: AnyEvent) {
+    try {
+      this.opts.emit(e);
+    } catch (err) {
+      this.log.warn('event sink failed', { err: String(err) });
+    }
+  }
+
+  get store(): HistoryStore {
+    return this.archive.require();
+  }
+
+  /** the store is open and the engine is not shutting down */
+  get live(): boolean {
+    return !this.stopped && !!this.archive.store;
+  }
+
+  setting<T>(key: string, fallback: T): T {
+    return this.store.getSetting<T>(key) ?? fallback;
+  }
+
+  /** muted conversation ids (read on every incoming message: kept in memory) */
+  private muted: Set<string> | null = null;
+  mutedSet(): Set<string> {
+    return (this.muted ??= new Set(this.setting<string[]>(K.muted, [])));
+  }
+  setMuted(set: Set<string>) {
+    this.store.setSetting(K.muted, [...set]);
+    this.muted = set;
+  }
+
+  descriptor(protocol: string): ProtocolDescriptor {
+    const d = this.opts.registry.get(protocol);
+    if (!d) throw new ContractError('invalid', `unknown protocol "${protocol}"`, { protocol: 'unknown protocol' });
+    return d;
+  }
+
+  rt(accountId: string): AccountRuntime {
+    const rt = this.runtimes.get(accountId);
+    if (!rt) throw new ContractError('not-found', `no account ${accountId}`);
+    return rt;
+  }
+
+  onlineRt(accountId: string): AccountRuntime {
+    const rt = this.rt(accountId);
+    if (!rt.online || !rt.adapter) throw new ContractError('offline', `${rt.account.label} is not connected`);
+    return rt;
+  }
+
+  conv(id: string): Conversation {
+    const c = this.store.getConversation(Number(id));
+    if (!c) throw new ContractError('not-found', `no conversation ${id}`);
+    return c;
+  }
+}

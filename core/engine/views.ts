@@ -1,0 +1,231 @@
+// What the hosts see: DTOs built from the store plus the live runtime state (presence, rooms), and
+// the events that carry them. No decisions here, only assembly.
+import { ContractError, type AccountDTO, type ConversationDTO, type IdentityDTO, type MemberDTO, type PersonDTO } from '../../contract/index';
+import type { Account, Contact, Conversation } from '../history/index';
+import type { PresenceShow } from '../protocol/types';
+import type { AccountRuntime } from './accounts';
+import { K } from './keys';
+import type { EngineContext } from './context';
+import { capsDTO, errorDTO } from './dto';
+import { isMention } from './notify';
+import { routeReply, toPerson } from './people';
+import { bestPresence } from './presence';
+
+export interface PeopleMeta {
+  vip: string[];
+  order: Record<string, string[]>;
+}
+
+/** the person id of a stored contact: its metacontact, or the contact alone */
+export const personIdOf = (c: Contact) => (c.metacontactId !== null ? `m${c.metacontactId}` : `c${c.id}`);
+
+export class Views {
+  constructor(private readonly ctx: EngineContext) {}
+
+  private get store() {
+    return this.ctx.store;
+  }
+
+  // ---- accounts --------------------------------------------------------------------------------
+
+  accountDTO(a: Account, rt?: AccountRuntime): AccountDTO {
+    const d = this.ctx.opts.registry.get(a.protocol);
+    const secretKeys = new Set(d?.configFields.filter((f) => f.type === 'password').map((f) => f.key) ?? []);
+    const secrets = this.ctx.archive.store ? Object.keys(this.store.accountSecrets(a.id)) : [];
+    const config: Record<string, string | number | boolean> = {};
+    for (const [k, v] of Object.entries(a.config)) if (!secretKeys.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) config[k] = v;
+    const override = this.ctx.setting<Record<string, PresenceShow>>(K.overrides, {})[String(a.id)];
+    const err = errorDTO(rt?.error);
+    return {
+      id: String(a.id),
+      protocol: a.protocol,
+      label: a.label,
+      enabled: a.enabled,
+      config,
+      secretsSet: secrets,
+      state: rt?.state ?? 'offline',
+      ...(err ? { error: err } : {}),
+      ...(rt?.reconnector.nextAt ? { nextRetryAt: rt.reconnector.nextAt } : {}),
+      ...(rt?.self ? { self: rt.self } : {}),
+      ...(rt?.adapter ? { caps: capsDTO(rt.adapter) } : {}),
+      ...(override ? { statusOverride: override } : {}),
+    };
+  }
+
+  emitAccount(rt: AccountRuntime) {
+    this.ctx.emit({ type: 'accounts.changed', payload: this.accountDTO(rt.account, rt) });
+  }
+
+  // ---- people ----------------------------------------------------------------------------------
+
+  peopleMeta(): PeopleMeta {
+    return this.ctx.setting<PeopleMeta>(K.people, { vip: [], order: {} });
+  }
+
+  identity(c: Contact): IdentityDTO {
+    const rt = this.ctx.runtimes.get(String(c.accountId));
+    const res = rt?.presence.get(c.address);
+    const best = res ? bestPresence([...res.values()]) : { show: 'offline' as const };
+    const presence = { show: best.show, ...('status' in best && best.status ? { status: best.status } : {}), ...('idleSince' in best && best.idleSince ? { idleSince: best.idleSince } : {}) };
+    return { accountId: String(c.accountId), address: c.address, ...(c.name ? { name: c.name } : {}), groups: c.groups, presence, source: rt?.adapter?.rooms && !c.address.includes('@') ? 'monitor' : 'roster' };
+  }
+
+  personById(pid: string): PersonDTO | null {
+    const meta = this.peopleMeta();
+    const vip = this.ctx.settings.breakthrough.people.includes(pid) || meta.vip.includes(pid);
+    if (pid.startsWith('m')) {
+      const mc = this.store.listMetacontacts().find((x) => `m${x.id}` === pid);
+      if (!mc) return null;
+      const contacts = mc.contactIds.map((id) => this.store.getContact(id)).filter((c): c is Contact => !!c);
+      return toPerson({ id: pid, name: mc.name, vip, identities: contacts.map((c) => this.identity(c)), ...(meta.order[pid] ? { order: meta.order[pid] } : {}) });
+    }
+    const c = this.store.getContact(Number(pid.slice(1)));
+    if (!c) return null;
+    return toPerson({ id: pid, name: c.name ?? c.address, vip, identities: [this.identity(c)] });
+  }
+
+  requirePerson(pid: string): PersonDTO {
+    const p = this.personById(pid);
+    if (!p) throw new ContractError('not-found', `no person ${pid}`);
+    return p;
+  }
+
+  allPeople(): PersonDTO[] {
+    const out: PersonDTO[] = [];
+    const seenMeta = new Set<number>();
+    for (const c of this.store.listContacts()) {
+      if (c.metacontactId !== null) {
+        if (seenMeta.has(c.metacontactId)) continue;
+        seenMeta.add(c.metacontactId);
+      }
+      const p = this.personById(personIdOf(c));
+      if (p) out.push(p);
+    }
+    return out;
+  }
+
+  personIdFor(accountId: number, address: string): string | undefined {
+    const c = this.store.findContact(accountId, address);
+    return c ? personIdOf(c) : undefined;
+  }
+
+  emitPerson(pid: string) {
+    const p = this.personById(pid);
+    if (p) this.ctx.emit({ type: 'contacts.changed', payload: p });
+  }
+
+  emitPeopleOf(rt: AccountRuntime, addresses?: Set<string>) {
+    if (!this.ctx.archive.store) return;
+    const pids = new Set<string>();
+    const list = addresses ? [...addresses].map((a) => this.store.findContact(rt.account.id, a)).filter((c): c is Contact => !!c) : this.store.listContacts(rt.account.id);
+    for (const c of list) pids.add(personIdOf(c));
+    for (const pid of pids) this.emitPerson(pid);
+  }
+
+  /** the direct conversation a message to a person goes to (reply routing) */
+  routeToPerson(personId: string): Conversation {
+    const p = this.requirePerson(personId);
+    const target = routeReply(p, (a) => !!this.ctx.runtimes.get(a)?.online);
+    if (!target) throw new ContractError('not-found', 'this person has no address');
+    return this.store.ensureConversation(Number(target.accountId), 'direct', target.address, null);
+  }
+
+  personConversations(personId: string): Conversation[] {
+    const p = this.requirePerson(personId);
+    return p.identities.map((i) => this.store.findConversation(Number(i.accountId), 'direct', i.address)).filter((c): c is Conversation => !!c);
+  }
+
+  // ---- conversations ---------------------------------------------------------------------------
+
+  /** our own names in a conversation (for mentions) */
+  selfNames(rt: AccountRuntime, conv: Conversation): string[] {
+    const names = new Set<string>();
+    if (conv.kind === 'room') {
+      const r = rt.rooms.get(conv.address);
+      if (r?.info.nick) names.add(r.info.nick);
+    }
+    if (rt.nick) names.add(rt.nick);
+    const cfgNick = rt.account.config['nick'];
+    if (typeof cfgNick === 'string' && cfgNick) names.add(cfgNick);
+    if (conv.kind === 'room' && !names.size && rt.self) names.add(rt.self.split('@')[0]!);
+    return [...names];
+  }
+
+  conversationTitle(rt: AccountRuntime | undefined, c: Conversation): string {
+    if (c.title) return c.title;
+    if (c.kind === 'room') return rt?.rooms.get(c.address)?.info.name ?? c.address;
+    const contact = this.store.findContact(c.accountId, c.address);
+    return contact?.name ?? c.address;
+  }
+
+  mentionCount(c: Conversation): number {
+    const mentions = this.ctx.mentions;
+    let n = mentions.get(c.id);
+    if (n === undefined) {
+      const rt = this.ctx.runtimes.get(String(c.accountId));
+      const names = rt ? this.selfNames(rt, c) : [];
+      const unread = c.lastReadId !== null ? this.store.after(c.id, c.lastReadId, 500) : this.store.latest(c.id, 500);
+      n = unread.filter((m) => m.direction === 'in' && isMention(m.body, names)).length;
+      mentions.set(c.id, n);
+    }
+    return n;
+  }
+
+  conversationDTO(c: Conversation, unread?: number, lastAt?: number): ConversationDTO {
+    const rt = this.ctx.runtimes.get(String(c.accountId));
+    const room = c.kind === 'room' ? rt?.rooms.get(c.address) : undefined;
+    const muted = this.ctx.mutedSet().has(String(c.id));
+    const personId = c.kind === 'direct' ? this.personIdFor(c.accountId, c.address) : undefined;
+    const last = lastAt ?? this.store.latest(c.id, 1)[0]?.serverTime;
+    return {
+      id: String(c.id),
+      accountId: String(c.accountId),
+      kind: c.kind,
+      address: c.address,
+      title: this.conversationTitle(rt, c),
+      ...(personId ? { personId } : {}),
+      unread: unread ?? this.store.unreadCount(c.id),
+      mentions: this.mentionCount(c),
+      ...(last !== undefined ? { lastMessageAt: last } : {}),
+      ...(c.lastReadId !== null ? { lastReadId: String(c.lastReadId) } : {}),
+      muted,
+      ...(room?.topic ? { topic: room.topic } : {}),
+      ...(c.kind === 'room' ? { joined: !!room && !!rt?.online, ...(room ? { nick: room.info.nick } : {}) } : {}),
+    };
+  }
+
+  emitConversation(id: number) {
+    const c = this.store.getConversation(id);
+    if (c) this.ctx.emit({ type: 'conversations.changed', payload: this.conversationDTO(c) });
+  }
+
+  /** emits and returns the DTO (commands that change a conversation answer with it) */
+  changedConversation(c: Conversation): ConversationDTO {
+    const dto = this.conversationDTO(c);
+    this.ctx.emit({ type: 'conversations.changed', payload: dto });
+    return dto;
+  }
+
+  // ---- rooms -----------------------------------------------------------------------------------
+
+  emitMembers(rt: AccountRuntime, roomId: string) {
+    const conv = this.store.findConversation(rt.account.id, 'room', roomId);
+    if (conv) this.ctx.emit({ type: 'rooms.members', payload: { conversationId: String(conv.id), members: this.members(rt, roomId) } });
+  }
+
+  members(rt: AccountRuntime, roomId: string): MemberDTO[] {
+    const r = rt.rooms.get(roomId);
+    if (!r) return [];
+    const list = [...r.occupants.values()];
+    // the list includes us (adapters may leave the own occupant out)
+    if (rt.online && !r.occupants.has(r.info.nick)) list.unshift({ nick: r.info.nick, ...(rt.self ? { id: rt.self.split('/')[0]! } : {}) });
+    return list.map((o) => ({
+      nick: o.nick,
+      ...(o.id ? { address: o.id } : {}),
+      ...(o.role ? { role: o.role } : {}),
+      ...(o.affiliation ? { affiliation: o.affiliation } : {}),
+      ...(o.modes ? { modes: o.modes } : {}),
+      ...(o.away !== undefined ? { away: o.away } : {}),
+    }));
+  }
+}
