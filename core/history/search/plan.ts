@@ -1,0 +1,132 @@
+/**
+ * Turning a query into one SQL statement. Newest-first walks the full-text index in rowid (= time)
+ * order with LIMIT; date filters and the page cursor become rowid ranges; a selective from:/in:/
+ * with: filter is walked first instead; relevance ranks a window of the newest matches.
+ */
+import type { Conn } from '../conn';
+import { QueryError } from '../errors';
+import { compileFts } from '../fts';
+import { parseQuery, type ParsedQuery } from '../query';
+import { SEQ } from '../rows';
+import type { SearchOptions } from '../types';
+import { resolveFilters, type ResolvedFilters } from './filters';
+
+/** below this many messages a from:/in:/with: filter is walked first (see selectiveFilter) */
+export const FILTER_FIRST_MAX = 20_000;
+
+/** relevance order ranks at most this many of the newest text matches */
+export const RELEVANCE_WINDOW = 5_000;
+
+export const DEFAULT_MARKERS: [string, string] = ['\u0002', '\u0003'];
+
+export interface SearchPlan {
+  sql: string;
+  params: unknown[];
+  parsed: ParsedQuery;
+  order: 'newest' | 'relevance';
+  limit: number;
+  offset: number;
+}
+
+interface FirstFilter {
+  index: string;
+  column: string;
+  values: Array<string | number>;
+}
+
+/**
+ * A from:/in:/with: filter matching fewer than `max` messages (counted with a bounded index walk)
+ * is cheaper to walk than the full-text hits of a common word; null otherwise.
+ */
+function selectiveFilter(c: Conn, f: ResolvedFilters, lo: number | null, hi: number | null, max: number): FirstFilter | null {
+  const candidates: FirstFilter[] = [];
+  if (f.senders && c.version >= 3) candidates.push({ index: 'messages_sender', column: 'sender', values: f.senders });
+  if (f.convs) candidates.push({ index: 'messages_conv', column: 'conversation_id', values: f.convs });
+  for (const cand of candidates) {
+    const where = [`${cand.column} IN (SELECT value FROM json_each(?))`];
+    const params: unknown[] = [JSON.stringify(cand.values)];
+    if (lo !== null) { where.push('id >= ?'); params.push(lo); }
+    if (hi !== null) { where.push('id < ?'); params.push(hi); }
+    const n = c.get<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM messages INDEXED BY ${cand.index} WHERE ${where.join(' AND ')} LIMIT ?)`,
+      ...params,
+      max,
+    )!.n;
+    if (n < max) return cand;
+  }
+  return null;
+}
+
+/** the SQL of a search, or null when a filter matches nothing; filterFirstMax: see FILTER_FIRST_MAX */
+export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFirstMax: number): SearchPlan | null {
+  const parsed = parseQuery(query);
+  const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 50)));
+  const order = parsed.text && opts.order === 'relevance' ? 'relevance' : 'newest';
+  let beforeId: number | null = null;
+  let offset = 0;
+  if (opts.cursor) {
+    const m = /^([nr])(\d{1,18})$/.exec(opts.cursor);
+    if (!m || (m[1] === 'n') !== (order === 'newest')) throw new QueryError('this page cursor does not belong to this search', 0);
+    if (m[1] === 'n') beforeId = Number(m[2]);
+    else offset = Number(m[2]);
+  }
+  const filters = resolveFilters(c, parsed);
+  if (!filters) return null;
+  const lo = parsed.time.from === null ? null : parsed.time.from * SEQ;
+  let hi = parsed.time.to === null ? null : parsed.time.to * SEQ; // exclusive
+  if (beforeId !== null) hi = hi === null ? beforeId : Math.min(hi, beforeId);
+  const [m0, m1] = opts.markers ?? DEFAULT_MARKERS;
+  if (parsed.text && order === 'newest') {
+    const first = selectiveFilter(c, filters, lo, hi, filterFirstMax);
+    if (first) {
+      // filter first: walk the few messages of these senders / conversations (index), keep those
+      // in the full-text match set (built once); bounded by FILTER_FIRST_MAX rows
+      const sub = ['messages_fts MATCH ?'];
+      const params: unknown[] = [JSON.stringify(first.values), compileFts(parsed.text)];
+      if (lo !== null) { sub.push('rowid >= ?'); params.push(lo); }
+      if (hi !== null) { sub.push('rowid < ?'); params.push(hi); }
+      const where = [`m.${first.column} IN (SELECT value FROM json_each(?))`, `+m.id IN (SELECT rowid FROM messages_fts WHERE ${sub.join(' AND ')})`];
+      if (lo !== null) { where.push('m.id >= ?'); params.push(lo); }
+      if (hi !== null) { where.push('m.id < ?'); params.push(hi); }
+      where.push(...filters.where);
+      params.push(...filters.params, limit + 1);
+      const sql = `SELECT m.*, NULL AS snip FROM messages m INDEXED BY ${first.index} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
+      return { sql, params, parsed, order, limit, offset };
+    }
+  }
+  if (parsed.text) {
+    const where = ['messages_fts MATCH ?'];
+    const match = compileFts(parsed.text);
+    const params: unknown[] = [m0, m1, match];
+    let lo2 = lo;
+    if (order === 'relevance') {
+      // rank the newest RELEVANCE_WINDOW text matches: bm25 costs a lookup per match, so a word
+      // found in 100k messages would otherwise take seconds
+      const w = ['messages_fts MATCH ?'];
+      const wp: unknown[] = [match];
+      if (lo !== null) { w.push('rowid >= ?'); wp.push(lo); }
+      if (hi !== null) { w.push('rowid < ?'); wp.push(hi); }
+      const floor = c.get<{ rowid: number }>(`SELECT rowid FROM messages_fts WHERE ${w.join(' AND ')} ORDER BY rowid DESC LIMIT 1 OFFSET ${RELEVANCE_WINDOW - 1}`, ...wp);
+      if (floor) lo2 = floor.rowid;
+    }
+    if (lo2 !== null) { where.push('messages_fts.rowid >= ?'); params.push(lo2); }
+    if (hi !== null) { where.push('messages_fts.rowid < ?'); params.push(hi); }
+    where.push(...filters.where);
+    params.push(...filters.params);
+    const orderBy = order === 'newest' ? 'messages_fts.rowid DESC' : 'bm25(messages_fts)';
+    params.push(limit + 1);
+    if (order === 'relevance') params.push(offset);
+    const sql =
+      `SELECT m.*, snippet(messages_fts, 0, ?, ?, '…', 24) AS snip FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid ` +
+      `WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?${order === 'relevance' ? ' OFFSET ?' : ''}`;
+    return { sql, params, parsed, order, limit, offset };
+  }
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (lo !== null) { where.push('m.id >= ?'); params.push(lo); }
+  if (hi !== null) { where.push('m.id < ?'); params.push(hi); }
+  where.push(...filters.where);
+  params.push(...filters.params, limit + 1);
+  const sql = `SELECT m.*, NULL AS snip FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT ?`;
+  return { sql, params, parsed, order, limit, offset };
+}
