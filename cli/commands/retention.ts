@@ -85,7 +85,6 @@ Changes and apply need the archive's write lock (close the app first); show and 
           process.stdout.write(`  account ${a.accountId}: ${a.due} messages older than ${day(a.cutoff)} (${a.days} days)${f.dryRun ? ' would be deleted' : run.blocked ? ' kept (legal hold)' : `, ${a.deleted} deleted`}\n`);
         }
         if (run.blocked) process.stdout.write('legal hold is on: nothing would be deleted\n');
-        if (!f.dryRun && run.method === 'retract') process.stdout.write('(message text removed and unindexed; time and sender remain as a tombstone)\n');
       });
     });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addWatch, decideWatchNotification, listWatches, pollWatches, removeWatch } from '../../core/archive/watch';
+import { addWatch, listWatches, pollWatches, removeWatch, watchNotifyInput } from '../../core/archive/watch';
+import { decideNotification } from '../../core/engine/notify';
 import { QueryError, type HistoryStore } from '../../core/history/index';
 import { formatTime } from '../dates';
 import { CliError, EXIT } from '../exit';
@@ -62,9 +63,11 @@ write lock (close the app first); list and "check --peek" do not.`);
     .option('--dnd', 'decide as under Do Not Disturb: only breakthrough watches notify').option('--json', 'JSON')
     .action(async (f: { peek?: boolean; dnd?: boolean; json?: boolean }) => {
       await withStore(g(), f.peek ? 'read' : 'write', 'checking watches', (store) => {
-        const watches = new Map(listWatches(store).map((x) => [x.name, x]));
+        const watches = new Map(listWatches(store).map((x) => [x.id, x]));
         const matches = pollWatches(store, { advance: !f.peek, markers: ['**', '**'] });
-        const rows = matches.map((m) => ({ m, d: decideWatchNotification(watches.get(m.watch)!, m, { dnd: !!f.dnd, muted: false }) }));
+        // the app's own decision, with notifications on and nothing muted
+        const ctx = { dnd: !!f.dnd, muted: false, settings: { enabled: true, sound: false, rooms: 'all' as const } };
+        const rows = matches.map((m) => ({ m, d: decideNotification(watchNotifyInput(watches.get(m.watchId)!, m, ctx)) }));
         if (f.json) {
           process.stdout.write(JSON.stringify(rows.map(({ m, d }) => ({
             watch: m.watch, id: m.hit.message.id, time: new Date(m.hit.message.serverTime).toISOString(), conversation: m.hit.conversation.address,

@@ -1,139 +1,162 @@
 /**
  * Retention: per account keep forever (the default) or delete messages older than N days; a legal
  * hold blocks every deletion; every policy change, hold change, deletion and blocked deletion is
- * appended to an audit log.
+ * appended to the audit log. Tables: retention_policy, legal_hold, audit_log (migration 0004).
  *
- * Storage: core/history has no retention/audit tables yet, so policy and audit live in the store's
- * encrypted settings ('archive.retention', 'archive.audit') through its public API. Deletion uses
- * the store's row deletion when it offers one (`deleteMessages(ids)`); otherwise it RETRACTS the
- * messages (body emptied, removed from the search index with secure-delete; time and sender stay
- * as a tombstone) and says so in the audit entry (method: 'retract').
+ * Deletion is real (HistoryStore.deleteMessages: rows and index entries gone, freed pages zeroed),
+ * in batches, each batch in one transaction with its audit entry. While a legal hold is on, a
+ * trigger refuses every DELETE on messages, so even a deletion racing a hold cannot get through.
+ *
+ * `retentionSteps` is a generator that yields after each batch: the CLI drains it at once, the engine
+ * gives the event loop a turn between batches.
  */
-import type { HistoryStore, Message } from '../history/index';
+import type { HistoryStore } from '../history/index';
+import { appendAudit } from './audit';
 import { LegalHoldError } from './errors';
+import { archiveDb, writeTx } from './tables';
 
-export const POLICY_KEY = 'archive.retention';
-export const AUDIT_KEY = 'archive.audit';
+export { auditLog, auditPage, type AuditAction, type AuditEntry } from './audit';
+
 const DAY = 86_400_000;
+/** messages deleted per transaction */
+export const DELETE_BATCH = 5_000;
 
-export interface RetentionPolicy {
-  /** account id → days to keep (null or absent = forever) */
-  accounts: Record<string, number | null>;
-  hold: { on: boolean; reason: string | null; since: number | null };
+export interface LegalHold {
+  on: boolean;
+  reason: string | null;
+  since: number | null;
 }
 
-export type AuditAction = 'set-retention' | 'hold-on' | 'hold-off' | 'delete' | 'delete-blocked';
+export interface RetentionPolicy {
+  /** account id → days to keep (absent = forever) */
+  accounts: Record<string, number>;
+  hold: LegalHold;
+}
 
-export interface AuditEntry {
-  at: number;
-  action: AuditAction;
-  accountId?: number;
-  days?: number | null;
-  /** messages older than this (ms epoch) were concerned */
-  cutoff?: number;
-  count?: number;
-  method?: 'delete' | 'retract';
-  reason?: string | null;
-  /** who asked: 'cli', 'app', … */
-  by?: string;
+export function getLegalHold(store: HistoryStore): LegalHold {
+  const r = archiveDb(store).prepare('SELECT since, reason FROM legal_hold WHERE id = 1').get() as { since: number; reason: string | null } | undefined;
+  return r ? { on: true, reason: r.reason, since: r.since } : { on: false, reason: null, since: null };
 }
 
 export function getPolicy(store: HistoryStore): RetentionPolicy {
-  const p = store.getSetting<RetentionPolicy>(POLICY_KEY);
-  return { accounts: { ...(p?.accounts ?? {}) }, hold: p?.hold ?? { on: false, reason: null, since: null } };
-}
-
-export function auditLog(store: HistoryStore): AuditEntry[] {
-  return store.getSetting<AuditEntry[]>(AUDIT_KEY) ?? [];
-}
-
-function appendAudit(store: HistoryStore, e: AuditEntry): void {
-  store.setSetting(AUDIT_KEY, [...auditLog(store), e]);
+  const rows = archiveDb(store).prepare('SELECT account_id, days FROM retention_policy ORDER BY account_id').all() as { account_id: number; days: number }[];
+  return { accounts: Object.fromEntries(rows.map((r) => [String(r.account_id), r.days])), hold: getLegalHold(store) };
 }
 
 /** days = null: keep forever */
 export function setAccountRetention(store: HistoryStore, accountId: number, days: number | null, by = 'cli', now = Date.now()): RetentionPolicy {
   if (!store.getAccount(accountId)) throw new Error(`no account with id ${accountId}`);
   if (days !== null && (!Number.isInteger(days) || days < 1)) throw new Error('days must be a whole number ≥ 1 (or "forever")');
-  const p = getPolicy(store);
-  if (days === null) delete p.accounts[String(accountId)]; else p.accounts[String(accountId)] = days;
-  store.setSetting(POLICY_KEY, p);
-  appendAudit(store, { at: now, action: 'set-retention', accountId, days, by });
-  return p;
+  writeTx(store, (db) => {
+    if (days === null) db.prepare('DELETE FROM retention_policy WHERE account_id = ?').run(accountId);
+    else db.prepare('INSERT INTO retention_policy(account_id, days, updated_at) VALUES (?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET days = excluded.days, updated_at = excluded.updated_at').run(accountId, days, now);
+    appendAudit(db, { at: now, action: 'set-retention', accountId, days, by });
+  });
+  return getPolicy(store);
 }
 
+/** turning a hold on while one is on keeps its start and updates the reason */
 export function setLegalHold(store: HistoryStore, on: boolean, reason: string | null, by = 'cli', now = Date.now()): RetentionPolicy {
-  const p = getPolicy(store);
-  p.hold = on ? { on: true, reason, since: now } : { on: false, reason: null, since: null };
-  store.setSetting(POLICY_KEY, p);
-  appendAudit(store, { at: now, action: on ? 'hold-on' : 'hold-off', reason, by });
-  return p;
+  writeTx(store, (db) => {
+    if (on) db.prepare('INSERT INTO legal_hold(id, since, reason) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET reason = excluded.reason').run(now, reason);
+    else db.prepare('DELETE FROM legal_hold').run();
+    appendAudit(db, { at: now, action: on ? 'hold-on' : 'hold-off', reason, by });
+  });
+  return getPolicy(store);
 }
 
-/** ids of the account's messages older than cutoff that still hold content */
-export function dueMessages(store: HistoryStore, accountId: number, cutoff: number): number[] {
+/** message ids sort by server time (server-ms × 1024 + sequence, see core/history/ingest.ts) */
+const ID_PER_MS = 1024;
+
+/**
+ * The account's messages older than `cutoff`, walked per conversation on the (conversation, id)
+ * index with an id bound a day past the cutoff (ids may run a little ahead of their time when a
+ * millisecond holds more than 1024 messages), so a run never scans the whole archive.
+ */
+function dueWhere(store: HistoryStore, accountId: number, cutoff: number): { convs: number[]; bound: number } {
+  const convs = archiveDb(store).prepare('SELECT id FROM conversations WHERE account_id = ? ORDER BY id').pluck().all(accountId) as number[];
+  return { convs, bound: (cutoff + DAY) * ID_PER_MS };
+}
+
+/** ids of the account's messages older than cutoff, at most `limit` */
+export function dueMessages(store: HistoryStore, accountId: number, cutoff: number, limit = Number.MAX_SAFE_INTEGER): number[] {
+  const { convs, bound } = dueWhere(store, accountId, cutoff);
+  const st = archiveDb(store).prepare('SELECT id FROM messages WHERE conversation_id = ? AND id < ? AND server_time < ? ORDER BY id LIMIT ?').pluck();
   const ids: number[] = [];
-  for (const c of store.listConversations(accountId)) {
-    let after = 0;
-    for (;;) {
-      const page: Message[] = store.after(c.id, after, 1000);
-      if (!page.length) break;
-      let done = false;
-      for (const m of page) {
-        if (m.serverTime >= cutoff) { done = true; break; }
-        if (m.retractedAt === null) ids.push(m.id);
-      }
-      if (done) break;
-      after = page[page.length - 1]!.id;
-    }
+  for (const c of convs) {
+    if (ids.length >= limit) break;
+    ids.push(...(st.all(c, bound, cutoff, limit - ids.length) as number[]));
   }
   return ids;
 }
 
+function countDue(store: HistoryStore, accountId: number, cutoff: number): number {
+  const { convs, bound } = dueWhere(store, accountId, cutoff);
+  const st = archiveDb(store).prepare('SELECT count(*) FROM messages WHERE conversation_id = ? AND id < ? AND server_time < ?').pluck();
+  return convs.reduce((n, c) => n + (st.get(c, bound, cutoff) as number), 0);
+}
+
 export interface RetentionRun {
   blocked: boolean;
-  method: 'delete' | 'retract';
   accounts: { accountId: number; days: number; cutoff: number; due: number; deleted: number }[];
 }
 
-type MaybeDeleting = HistoryStore & { deleteMessages?: (ids: number[]) => unknown };
+export interface RetentionOptions {
+  now?: number;
+  /** count only: delete nothing, audit nothing */
+  dryRun?: boolean;
+  by?: string;
+  batch?: number;
+}
 
 /**
- * Applies the policy now. Throws LegalHoldError (after auditing the blocked attempt) when a hold is
- * on and anything is due. dryRun counts without deleting and writes no audit entry.
+ * Applies the policy, yielding after each deleted batch; returns what it did. When a legal hold is
+ * on and anything is due, nothing is deleted, the blocked attempt is audited (not on a dry run) and
+ * the run says `blocked`.
  */
-export function applyRetention(store: HistoryStore, opts: { now?: number; dryRun?: boolean; by?: string } = {}): RetentionRun {
+export function* retentionSteps(store: HistoryStore, opts: RetentionOptions = {}): Generator<RetentionRun, RetentionRun> {
   const now = opts.now ?? Date.now();
+  const by = opts.by ?? 'cli';
   const p = getPolicy(store);
-  const del = (store as MaybeDeleting).deleteMessages;
-  const method: 'delete' | 'retract' = typeof del === 'function' ? 'delete' : 'retract';
-  const run: RetentionRun = { blocked: false, method, accounts: [] };
-  const plan: { accountId: number; days: number; cutoff: number; ids: number[] }[] = [];
+  const run: RetentionRun = { blocked: false, accounts: [] };
   for (const [id, days] of Object.entries(p.accounts)) {
-    if (days === null || days === undefined) continue;
     const accountId = Number(id);
-    if (!store.getAccount(accountId)) continue;
     const cutoff = now - days * DAY;
-    plan.push({ accountId, days, cutoff, ids: dueMessages(store, accountId, cutoff) });
+    run.accounts.push({ accountId, days, cutoff, due: countDue(store, accountId, cutoff), deleted: 0 });
   }
-  const due = plan.reduce((n, x) => n + x.ids.length, 0);
+  const due = run.accounts.reduce((n, a) => n + a.due, 0);
   if (p.hold.on && due > 0) {
     run.blocked = true;
-    run.accounts = plan.map((x) => ({ accountId: x.accountId, days: x.days, cutoff: x.cutoff, due: x.ids.length, deleted: 0 }));
-    if (!opts.dryRun) {
-      appendAudit(store, { at: now, action: 'delete-blocked', count: due, reason: p.hold.reason, by: opts.by ?? 'cli' });
-      throw new LegalHoldError(p.hold.reason);
-    }
+    if (!opts.dryRun) writeTx(store, (db) => appendAudit(db, { at: now, action: 'delete-blocked', count: due, reason: p.hold.reason, by }));
     return run;
   }
-  for (const x of plan) {
-    let deleted = 0;
-    if (!opts.dryRun && x.ids.length) {
-      if (method === 'delete') { del!.call(store, x.ids); deleted = x.ids.length; }
-      else for (const id of x.ids) { store.retractMessage(id, now); deleted++; }
-      appendAudit(store, { at: now, action: 'delete', accountId: x.accountId, days: x.days, cutoff: x.cutoff, count: deleted, method, by: opts.by ?? 'cli' });
+  if (opts.dryRun) return run;
+  const db = archiveDb(store);
+  for (const a of run.accounts) {
+    while (a.deleted < a.due) {
+      const ids = dueMessages(store, a.accountId, a.cutoff, opts.batch ?? DELETE_BATCH);
+      if (!ids.length) break;
+      // the batch and its audit entry commit together (deleteMessages' own transaction nests)
+      const n = writeTx(store, (tx) => {
+        const deleted = store.deleteMessages(ids);
+        appendAudit(tx, { at: now, action: 'delete', accountId: a.accountId, days: a.days, cutoff: a.cutoff, count: deleted, by });
+        return deleted;
+      });
+      a.deleted += n;
+      yield run;
     }
-    run.accounts.push({ accountId: x.accountId, days: x.days, cutoff: x.cutoff, due: x.ids.length, deleted });
+  }
+  if (run.accounts.some((a) => a.deleted > 0)) {
+    try { db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* a busy reader: the next checkpoint gets it */ }
   }
   return run;
+}
+
+/** runs retentionSteps to the end; throws LegalHoldError when a hold blocked it (after auditing) */
+export function applyRetention(store: HistoryStore, opts: RetentionOptions = {}): RetentionRun {
+  const steps = retentionSteps(store, opts);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  if (r.value.blocked && !opts.dryRun) throw new LegalHoldError(getLegalHold(store).reason);
+  return r.value;
 }

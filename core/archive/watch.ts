@@ -5,19 +5,21 @@
  * than that mark, so a poll after each stored batch costs about one FTS page per watch, and importing
  * old logs (or a long history catch-up) does not fire watches.
  *
- * DND: a watch notifies under Do Not Disturb only when it is marked `breakthrough` — the same rule as
- * the engine's keyword breakthrough (core/engine/notify.ts). Own messages and system lines never
- * notify; a muted conversation only with breakthrough.
+ * Whether a match notifies (DND, muted, own and system messages) is the engine's notification
+ * decision (core/engine/notify.ts), see `watchNotifyInput`: a breakthrough watch is treated like a
+ * VIP (through DND and mute), any other like a direct message.
  *
- * Storage: the store's encrypted settings ('archive.watches').
+ * Storage: table `watches` (migration 0004).
  */
 import type { HistoryStore, SearchHit } from '../history/index';
+import type { NotifyInput, NotifySettings } from '../engine/notify';
+import { archiveDb, writeTx } from './tables';
 
-export const WATCH_KEY = 'archive.watches';
 /** matches whose server time is older than (last report − this) are history, not news */
 export const RECENT_WINDOW = 7 * 86_400_000;
 
 export interface Watch {
+  id: number;
   name: string;
   query: string;
   /** notify even under Do Not Disturb (and in muted conversations) */
@@ -29,45 +31,46 @@ export interface Watch {
 
 export interface WatchMatch {
   watch: string;
+  watchId: number;
   hit: SearchHit;
 }
 
+interface Row { id: number; name: string; query: string; breakthrough: number; created_at: number; last_received: number }
+const toWatch = (r: Row): Watch => ({ id: r.id, name: r.name, query: r.query, breakthrough: r.breakthrough === 1, createdAt: r.created_at, lastReceived: r.last_received });
+
 export function listWatches(store: HistoryStore): Watch[] {
-  return store.getSetting<Watch[]>(WATCH_KEY) ?? [];
+  return (archiveDb(store).prepare('SELECT * FROM watches ORDER BY id').all() as Row[]).map(toWatch);
 }
 
-function save(store: HistoryStore, w: Watch[]): void {
-  store.setSetting(WATCH_KEY, w);
-}
-
-/** Adds a watch; it reports only messages stored after this moment. The query is checked first. */
+/** Adds a watch; it reports only messages stored after this moment. The query is checked first (QueryError). */
 export function addWatch(store: HistoryStore, name: string, query: string, opts: { breakthrough?: boolean; now?: number } = {}): Watch {
-  const all = listWatches(store);
   if (!name.trim()) throw new Error('a watch needs a name');
-  if (all.some((w) => w.name === name)) throw new Error(`a watch named "${name}" exists already`);
   store.search(query, { limit: 1 }); // throws QueryError on a malformed query
   const now = opts.now ?? Date.now();
-  const w: Watch = { name, query, breakthrough: !!opts.breakthrough, createdAt: now, lastReceived: now };
-  save(store, [...all, w]);
-  return w;
+  return writeTx(store, (db) => {
+    if (db.prepare('SELECT 1 FROM watches WHERE name = ?').get(name)) throw new Error(`a watch named "${name}" exists already`);
+    const r = db.prepare('INSERT INTO watches(name, query, breakthrough, created_at, last_received) VALUES (?, ?, ?, ?, ?) RETURNING *').get(name, query, opts.breakthrough ? 1 : 0, now, now) as Row;
+    return toWatch(r);
+  });
 }
 
-export function removeWatch(store: HistoryStore, name: string): boolean {
-  const all = listWatches(store);
-  const rest = all.filter((w) => w.name !== name);
-  if (rest.length === all.length) return false;
-  save(store, rest);
-  return true;
+/** by name or id; false when there is no such watch */
+export function removeWatch(store: HistoryStore, nameOrId: string | number): boolean {
+  return writeTx(store, (db) => {
+    const r = typeof nameOrId === 'number' ? db.prepare('DELETE FROM watches WHERE id = ?').run(nameOrId) : db.prepare('DELETE FROM watches WHERE name = ?').run(nameOrId);
+    return r.changes > 0;
+  });
 }
 
 /**
  * New matches of every watch since the last poll, oldest first. With `advance` (default) the watches'
- * markers move past them, so each message is reported once.
+ * marks move past them, so each message is reported once.
  */
 export function pollWatches(store: HistoryStore, opts: { advance?: boolean; maxPerWatch?: number; markers?: [string, string] } = {}): WatchMatch[] {
   const all = listWatches(store);
   const out: WatchMatch[] = [];
   const max = opts.maxPerWatch ?? 500;
+  const moved: Watch[] = [];
   for (const w of all) {
     const fresh: SearchHit[] = [];
     let cursor: string | null = null;
@@ -80,26 +83,34 @@ export function pollWatches(store: HistoryStore, opts: { advance?: boolean; maxP
       cursor = page.nextCursor;
     } while (cursor);
     fresh.sort((a, b) => a.message.receivedTime - b.message.receivedTime || a.message.id - b.message.id);
-    for (const hit of fresh) out.push({ watch: w.name, hit });
-    if (fresh.length) w.lastReceived = fresh[fresh.length - 1]!.message.receivedTime;
+    for (const hit of fresh) out.push({ watch: w.name, watchId: w.id, hit });
+    if (fresh.length) moved.push({ ...w, lastReceived: fresh[fresh.length - 1]!.message.receivedTime });
   }
-  if (opts.advance !== false && out.length) save(store, all);
+  if (opts.advance !== false && moved.length) {
+    writeTx(store, (db) => {
+      const st = db.prepare('UPDATE watches SET last_received = max(last_received, ?) WHERE id = ?');
+      for (const w of moved) st.run(w.lastReceived, w.id);
+    });
+  }
   return out;
 }
 
 export interface WatchNotifyContext {
   dnd: boolean;
   muted: boolean;
+  settings: NotifySettings;
 }
 
-export type WatchDecision = { notify: true; reason: 'watch'; breakthrough: boolean } | { notify: false; why: string };
-
-/** whether a watch match raises a notification now (DND only with breakthrough) */
-export function decideWatchNotification(w: Pick<Watch, 'breakthrough'>, m: WatchMatch, ctx: WatchNotifyContext): WatchDecision {
+/**
+ * The input of the engine's notification decision for a watch match: the user asked for these
+ * messages, so they count like a direct message (whatever the room setting); a breakthrough watch
+ * passes DND and mute as a VIP does. Own messages, system lines and disabled notifications stay
+ * silent by the same decision.
+ */
+export function watchNotifyInput(w: Pick<Watch, 'breakthrough'>, m: WatchMatch, ctx: WatchNotifyContext): NotifyInput {
   const msg = m.hit.message;
-  if (msg.direction !== 'in') return { notify: false, why: 'own message' };
-  if (msg.kind === 'system') return { notify: false, why: 'system message' };
-  if (ctx.muted && !w.breakthrough) return { notify: false, why: 'muted' };
-  if (ctx.dnd && !w.breakthrough) return { notify: false, why: 'do not disturb' };
-  return { notify: true, reason: 'watch', breakthrough: ctx.dnd || ctx.muted };
+  return {
+    direction: msg.direction, kind: msg.kind, body: msg.body, replay: false, conversationKind: 'direct',
+    muted: ctx.muted, selfNames: [], vip: w.breakthrough, keywords: [], dnd: ctx.dnd, settings: ctx.settings,
+  };
 }

@@ -1,10 +1,11 @@
 /**
  * Keyword watch against a real encrypted archive (core/history): new matches only, each reported
- * once, and the Do Not Disturb breakthrough rule.
+ * once, and the Do Not Disturb breakthrough rule as the engine's notification decision applies it.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWatch, decideWatchNotification, listWatches, pollWatches, removeWatch } from '../../core/archive/watch';
+import { addWatch, listWatches, pollWatches, removeWatch, watchNotifyInput, type Watch, type WatchMatch } from '../../core/archive/watch';
+import { decideNotification } from '../../core/engine/notify';
 import { createArchive, QueryError, type HistoryStore } from '../../core/history/index';
 import { tempDir } from '../harness/util';
 
@@ -12,6 +13,8 @@ const tmp = tempDir('archive-watch');
 let store: HistoryStore;
 let conv = 0, acc = 0;
 const T0 = Date.now();
+const decideWatchNotification = (w: Watch, m: WatchMatch, c: { dnd: boolean; muted: boolean }) =>
+  decideNotification(watchNotifyInput(w, m, { ...c, settings: { enabled: true, sound: true, rooms: 'mentions' } }));
 let t = T0;
 
 /** messages arrive one second apart, "now" (server time = time stored) */
@@ -62,8 +65,10 @@ describe('keyword watch', () => {
     const outage = listWatches(store).find((w) => w.name === 'outage')!;
     const first = matches.find((m) => m.hit.message.body === 'lunch at one?')!;
     expect(decideWatchNotification(lunch, first, { dnd: false, muted: false })).toMatchObject({ notify: true });
-    expect(decideWatchNotification(lunch, first, { dnd: true, muted: false })).toEqual({ notify: false, why: 'do not disturb' });
-    expect(decideWatchNotification(outage, first, { dnd: true, muted: false })).toMatchObject({ notify: true, breakthrough: true });
+    expect(decideWatchNotification(lunch, first, { dnd: true, muted: false })).toMatchObject({ notify: false, why: 'do not disturb' });
+    expect(decideWatchNotification(outage, first, { dnd: true, muted: false })).toMatchObject({ notify: true });
+    expect(decideWatchNotification(lunch, first, { dnd: false, muted: true })).toMatchObject({ notify: false, why: 'muted' });
+    expect(decideWatchNotification(outage, first, { dnd: false, muted: true })).toMatchObject({ notify: true });
     expect(decideWatchNotification(lunch, matches.find((m) => m.hit.message.kind === 'system')!, { dnd: false, muted: false })).toMatchObject({ notify: false });
     expect(decideWatchNotification(lunch, matches.find((m) => m.hit.message.direction === 'out')!, { dnd: false, muted: false })).toMatchObject({ notify: false, why: 'own message' });
   });
