@@ -18,6 +18,7 @@ import { MeetingDialog } from './rooms/MeetingDialog';
 import { SearchDialog } from './search/SearchDialog';
 import { QuickSwitcher } from './switcher/QuickSwitcher';
 import { Toasts } from './common/Toasts';
+import { ArchiveToolsDialog } from './tools/ArchiveToolsDialog';
 import { ErrorBoundary } from './common/ErrorBoundary';
 
 export function MainWindow() {
@@ -59,6 +60,9 @@ export function MainWindow() {
             <button type="button" className="icon" aria-label="Accounts" title="Accounts" onClick={() => open('accounts')}>
               ⚇
             </button>
+            <button type="button" className="icon" aria-label="Archive tools" title="Archive tools: import, export, retention, watches" onClick={() => open('archive')}>
+              🗄
+            </button>
             <button type="button" className="icon" aria-label="Settings" title="Settings" onClick={() => open('settings')}>
               ⚙
             </button>
@@ -82,6 +86,7 @@ export function MainWindow() {
       {dialog === 'addContact' && <AddContactDialog onClose={close} />}
       {dialog === 'settings' && <SettingsDialog onClose={close} />}
       {dialog === 'person' && <PersonDialog onClose={close} />}
+      {dialog === 'archive' && <ArchiveToolsDialog onClose={close} />}
       </ErrorBoundary>
       <Toasts />
     </div>

@@ -1,6 +1,7 @@
 /** Applies the engine's events to the stores (one place, one line per event). */
 import { bridge, showNotification } from '../bridge/api';
 import { useAccounts } from './accounts';
+import { useArchiveTools } from './archiveTools';
 import { useContacts } from './contacts';
 import { useConversations } from './conversations';
 import { useMessages } from './messages';
@@ -39,6 +40,8 @@ export function wireEvents(): () => void {
     b.on('status.changed', (s) => useStatus.getState().setStatus(s)),
     b.on('digest', (d) => useStatus.getState().showDigest(d)),
     b.on('notify', (n) => showNotification(n, () => useConversations.getState().select(n.conversationId))),
+    b.on('archive.job', (j) => useArchiveTools.getState().jobChanged(j)),
+    b.on('archive.retention', (r) => useArchiveTools.getState().setRetention(r)),
     b.on('error', (e) => useUi.getState().toast(e.message, 'error')),
   ];
   const offConn = b.onConnection?.((up) => useSession.getState().setHostUp(up));

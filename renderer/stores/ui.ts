@@ -1,7 +1,7 @@
 /** Which dialog or panel is open, and short messages for the user. */
 import { create } from 'zustand';
 
-export type DialogName = 'accounts' | 'search' | 'switcher' | 'join' | 'meeting' | 'addContact' | 'settings' | 'person' | null;
+export type DialogName = 'accounts' | 'search' | 'switcher' | 'join' | 'meeting' | 'addContact' | 'settings' | 'person' | 'archive' | null;
 
 export interface Toast {
   id: number;
