@@ -6,6 +6,7 @@ import type { EngineContext } from './context';
 import { contactOps } from './contactOps';
 import { conversationOps } from './conversationOps';
 import { engineOps } from './engineOps';
+import { fileOps } from './fileOps';
 import { keyOps } from './keyOps';
 import { roomOps } from './roomOps';
 import { searchOps } from './searchOps';
@@ -13,7 +14,7 @@ import { statusOps } from './statusOps';
 
 export type HandlerFamily = (ctx: EngineContext) => Partial<Handlers>;
 
-const families: HandlerFamily[] = [engineOps, keyOps, accountOps, contactOps, conversationOps, searchOps, roomOps, statusOps];
+const families: HandlerFamily[] = [engineOps, keyOps, accountOps, contactOps, conversationOps, searchOps, roomOps, statusOps, fileOps];
 
 export function makeHandlers(ctx: EngineContext): Partial<Handlers> {
   const all: Partial<Handlers> = {};
