@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { track, untrack } from './reaper';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -53,12 +54,14 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-const running = new Set<Running>();
-let exitHookInstalled = false;
-
-/** Starts a server in its own process group so stop() also ends its children. */
+/**
+ * Starts a server in its own process group so stop() also ends its children. The group is killed
+ * also when the test process exits, is interrupted (SIGINT/SIGTERM/SIGHUP, e.g. vitest tearing a
+ * worker down) or is killed outright; see reaper.ts.
+ */
 export function startProcess(cmd: string, args: string[], opts: SpawnOptions = {}): Running {
   const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) track(child.pid, cmd);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 1_000_000) out = out.slice(-500_000); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 1_000_000) out = out.slice(-500_000); });
@@ -67,19 +70,17 @@ export function startProcess(cmd: string, args: string[], opts: SpawnOptions = {
     child,
     output: () => out,
     async stop() {
-      running.delete(r);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
-      const t = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 3000);
-      await exited;
-      clearTimeout(t);
+      if (child.exitCode === null && child.signalCode === null) {
+        try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+        const t = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+        await exited;
+        clearTimeout(t);
+      }
+      // the leader is gone; anything it left in its group goes too
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* group empty */ }
+      if (child.pid !== undefined) untrack(child.pid);
     },
   };
-  running.add(r);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => { for (const p of running) { try { process.kill(-p.child.pid!, 'SIGKILL'); } catch { /* gone */ } } });
-  }
   return r;
 }
 
