@@ -40,6 +40,11 @@ export function indexedSql(col: string): string {
   return `CASE WHEN ${col} GLOB '${CJK_GLOB}' THEN ${SPLIT_FN}(${col}) ELSE ${col} END`;
 }
 
+/** the indexed form of a body, in JS: the same as indexedSql() computes in SQL */
+export function indexedText(body: string): string {
+  return hasCjk(body) ? cjkSplit(body) : body;
+}
+
 /** unicode61 remove_diacritics 2 folding, for snippets made in JS: lower case, marks removed */
 export function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();

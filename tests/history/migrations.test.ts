@@ -104,4 +104,5 @@ describe('migrations', () => {
   });
 });
 
-const COVERED = [1, 2, 3];
+/** 0004 (archive tables) is owned and tested by the archive tools: tests/archive/tables.test.ts */
+const COVERED = [1, 2, 3, 4];
