@@ -40,31 +40,35 @@ export function refuseFile(file: { size: number }): string | null {
 
 export async function uploadInChunks(call: Call, conversationId: string, file: Blob & { name: string }, hooks: UploadHooks = {}): Promise<MessageDTO> {
   const { signal } = hooks;
-  const check = () => {
-    if (signal?.aborted) throw new UploadCancelled();
-  };
-  check();
+  if (signal?.aborted) throw new UploadCancelled();
   const { uploadId } = await call('files.uploadBegin', { conversationId, name: file.name, mime: file.type || 'application/octet-stream', size: file.size });
-  const cancel = () => void call('files.uploadCancel', { uploadId }).catch(() => {});
+  let told = false;
+  const cancel = () => {
+    if (told) return;
+    told = true;
+    void call('files.uploadCancel', { uploadId }).catch(() => {});
+  };
+  // a cancel tells the engine at once and stops waiting for whatever call is in flight
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = () => {
+      cancel();
+      reject(new UploadCancelled());
+    };
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+  });
+  aborted.catch(() => {});
+  const step = <T>(p: Promise<T>) => Promise.race([p, aborted]);
   try {
     for (let offset = 0; offset < file.size; offset += CHUNK_BYTES) {
-      check();
-      const bytes = new Uint8Array(await file.slice(offset, offset + CHUNK_BYTES).arrayBuffer());
-      check();
-      await call('files.uploadChunk', { uploadId, offset, dataBase64: toBase64(bytes) });
+      const bytes = new Uint8Array(await step(file.slice(offset, offset + CHUNK_BYTES).arrayBuffer()));
+      await step(call('files.uploadChunk', { uploadId, offset, dataBase64: toBase64(bytes) }));
       hooks.onProgress?.(Math.min(file.size, offset + bytes.length));
     }
-    check();
     hooks.onFinishing?.();
-    const finish = call('files.uploadFinish', { uploadId });
-    if (!signal) return await finish;
-    // a cancel while the engine uploads: tell the engine, stop waiting (its answer no longer matters)
-    return await new Promise<MessageDTO>((resolve, reject) => {
-      const onAbort = () => reject(new UploadCancelled());
-      signal.addEventListener('abort', onAbort, { once: true });
-      finish.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return await step(call('files.uploadFinish', { uploadId }));
   } catch (e) {
+    // a failed chunk or finish: the engine may still hold the upload; let it go
     cancel();
     throw e;
   }
