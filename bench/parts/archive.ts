@@ -12,7 +12,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyExport, writeExport } from '../../core/archive/export/index';
 import { listLogFiles, readLogFile } from '../../core/archive/import/index';
-import { collectMessages, importLogs } from '../../core/archive/store';
+import { importLogs } from '../../core/archive/importer';
+import { collectMessages } from '../../core/archive/select';
 import { createArchive } from '../../core/history/index';
 import { rng, round, time, type BenchContext } from '../common';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { verifyExport, writeExport, type ExportFormat } from '../../core/archive/export/index';
-import { collectMessages, type Selection } from '../../core/archive/store';
+import { collectMessages, type Selection } from '../../core/archive/select';
 import { QueryError } from '../../core/history/index';
 import { parseDateArg } from '../dates';
 import { CliError, EXIT } from '../exit';

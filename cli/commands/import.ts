@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DiskFullError } from '../../core/archive/errors';
 import { PARSERS, type LogFormat } from '../../core/archive/import/index';
-import { importLogs, type ImportSummary } from '../../core/archive/store';
+import { importLogs, type ImportSummary } from '../../core/archive/importer';
 import { CliError, EXIT } from '../exit';
 import { openStore, type GlobalOptions } from '../open';
 

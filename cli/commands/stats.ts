@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { archiveStats } from '../../core/archive/store';
+import { archiveStats } from '../../core/archive/stats';
 import { openStore, archivePath, type GlobalOptions } from '../open';
 
 export function registerStats(program: Command, g: () => GlobalOptions): void {

@@ -2,6 +2,7 @@
 // context and returns the handlers it implements; a new family is one import and one list entry.
 import type { Handlers } from '../../contract/index';
 import { accountOps } from './accountOps';
+import { archiveOps } from './archiveOps';
 import type { EngineContext } from './context';
 import { contactOps } from './contactOps';
 import { conversationOps } from './conversationOps';
@@ -14,7 +15,7 @@ import { statusOps } from './statusOps';
 
 export type HandlerFamily = (ctx: EngineContext) => Partial<Handlers>;
 
-const families: HandlerFamily[] = [engineOps, keyOps, accountOps, contactOps, conversationOps, searchOps, roomOps, statusOps, fileOps];
+const families: HandlerFamily[] = [engineOps, keyOps, accountOps, contactOps, conversationOps, searchOps, roomOps, statusOps, fileOps, archiveOps];
 
 export function makeHandlers(ctx: EngineContext): Partial<Handlers> {
   const all: Partial<Handlers> = {};
