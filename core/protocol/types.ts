@@ -102,7 +102,17 @@ export interface RosterItem {
   pendingOut?: boolean;
 }
 
-export interface Occupant {
+/** What the network says about a person beyond presence (IRC: account-notify, extended-join, SETNAME, CHGHOST, WHOX). */
+export interface PeerInfo {
+  /** the services account they are logged in to; '' when the server says they are not logged in */
+  account?: string;
+  /** their self-chosen real name (IRC realname / gecos) */
+  realName?: string;
+  /** user@host as the server shows it */
+  userHost?: string;
+}
+
+export interface Occupant extends PeerInfo {
   nick: string;
   /** real address when the room reveals it */
   id?: string;
@@ -127,6 +137,8 @@ export type AdapterEvent =
   | { type: 'roster'; items: RosterItem[]; replace: boolean }
   | { type: 'roster-remove'; ids: string[] }
   | { type: 'presence'; contactId: string; resource?: string; presence: Presence }
+  /** account / real name / host of a contact changed (occupants carry the same fields themselves) */
+  | { type: 'peer-info'; contactId: string; info: PeerInfo }
   | { type: 'subscription-request'; from: string; message?: string }
   | { type: 'message'; message: IncomingMessage }
   | { type: 'receipt'; conversation: ConversationRef; clientId: string; status: DeliveryStatus; serverId?: string; error?: AdapterErrorInfo }

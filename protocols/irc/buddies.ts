@@ -1,7 +1,8 @@
 /**
  * The buddy list (contacts group): MONITOR where the server has it, ISON polling where it has not,
- * and ISON for the nicks the server's MONITOR list has no room for. The replies (730/731/734/303)
- * are read in handlers/presence.ts.
+ * and ISON for the nicks the server's MONITOR list has no room for: its advertised size (MONITOR=N)
+ * is respected ahead, ERR_MONLISTFULL (734) handled when it comes anyway, and the user is told with a
+ * non-fatal 'error' event (code MONLISTFULL). The replies (730/731/734/303) are read in handlers/presence.ts.
  */
 import { AdapterError, type ContactsGroup } from '../../core/protocol/types';
 import type { IrcAccount } from './account';
@@ -13,6 +14,9 @@ export class IrcBuddies {
   /** normalized nick → what we know; shared with every connection's context */
   readonly watched = new Map<string, Watched>();
   private isonTimer: NodeJS.Timeout | null = null;
+  /** buddies added while online, sent together on the next turn (the engine adds a whole list one by one) */
+  private readonly added = new Set<string>();
+  private flushScheduled = false;
   readonly group: ContactsGroup;
 
   constructor(private readonly account: IrcAccount) {
@@ -27,10 +31,47 @@ export class IrcBuddies {
 
   stop(): void {
     if (this.isonTimer) { clearInterval(this.isonTimer); this.isonTimer = null; }
+    this.added.clear();
   }
 
   private monitorSupported(ctx: IrcContext): boolean {
     return ctx.client.network.options.MONITOR !== undefined && ctx.client.network.options.MONITOR !== false;
+  }
+
+  /** the advertised size of the server's MONITOR list (ISUPPORT MONITOR=N); Infinity when not said */
+  private monitorLimit(ctx: IrcContext): number {
+    const n = Number(ctx.client.network.options.MONITOR);
+    return Number.isInteger(n) && n > 0 ? n : Infinity;
+  }
+
+  /**
+   * Puts these nicks on the server's MONITOR list as far as its advertised limit allows; the rest
+   * are polled with ISON, and the user is told once per overflow.
+   */
+  private monitor(ctx: IrcContext, keys: string[]): void {
+    const onServer = this.watched.size - ctx.monitorOverflow.size - this.added.size - keys.length;
+    const room = Math.max(0, this.monitorLimit(ctx) - Math.max(0, onServer));
+    const fits = keys.slice(0, room);
+    const nicks = fits.map((k) => this.watched.get(k)?.nick).filter((n): n is string => !!n);
+    for (const line of packList('MONITOR +', nicks, ',')) ctx.send(line);
+    const rest = keys.slice(room);
+    if (rest.length) this.overflow(ctx, rest);
+  }
+
+  /** these buddies do not fit the server's MONITOR list: ISON polling, and say so */
+  private overflow(ctx: IrcContext, keys: string[]): void {
+    let added = 0;
+    for (const key of keys) {
+      if (this.watched.has(key) && !ctx.monitorOverflow.has(key)) { ctx.monitorOverflow.add(key); added++; }
+    }
+    if (!added) return;
+    const limit = this.monitorLimit(ctx);
+    const seconds = Math.round(this.account.config.isonIntervalMs / 1000);
+    ctx.error({
+      kind: 'protocol', fatal: false, code: 'MONLISTFULL',
+      message: `the server's buddy list (MONITOR) is full${limit < Infinity ? ` at ${limit} nicks` : ''}: ${ctx.monitorOverflow.size} buddies are checked every ${seconds} s instead, so their online state may be late`,
+    });
+    this.startIsonTimer();
   }
 
   /**
@@ -51,12 +92,9 @@ export class IrcBuddies {
   }
 
   private startNow(ctx: IrcContext): void {
-    if (this.monitorSupported(ctx)) {
-      const nicks = [...this.watched.values()].map((w) => w.nick);
-      for (const line of packList('MONITOR +', nicks, ',')) ctx.send(line);
-    } else {
-      this.startIsonTimer();
-    }
+    this.added.clear();
+    if (this.monitorSupported(ctx)) this.monitor(ctx, [...this.watched.keys()]);
+    else this.startIsonTimer();
   }
 
   private startIsonTimer(): void {
@@ -70,12 +108,7 @@ export class IrcBuddies {
   /** ERR_MONLISTFULL: the nicks that did not fit are watched by ISON polling on this connection */
   monitorFull(ctx: IrcContext, nicks: string[]): void {
     if (this.account.ctx !== ctx) return;
-    let added = false;
-    for (const n of nicks) {
-      const key = ctx.norm(n);
-      if (this.watched.has(key) && !ctx.monitorOverflow.has(key)) { ctx.monitorOverflow.add(key); added = true; }
-    }
-    if (added) this.startIsonTimer();
+    this.overflow(ctx, nicks.map((n) => ctx.norm(n)));
   }
 
   private pollIson(): void {
@@ -100,9 +133,21 @@ export class IrcBuddies {
     if (this.watched.has(v.normalized)) return;
     this.watched.set(v.normalized, { nick: id.trim() });
     const ctx = this.account.ctx;
-    if (!ctx?.registered) return;
-    if (this.monitorSupported(ctx)) ctx.send(`MONITOR + ${id.trim()}`);
-    else this.pollIson();
+    if (!ctx?.registered) return; // the whole list goes out after the next registration
+    const known = ctx.peers.get(v.normalized);
+    if (known) this.account.emit({ type: 'peer-info', contactId: v.normalized, info: known });
+    this.added.add(v.normalized);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const keys = [...this.added].filter((k) => this.watched.has(k));
+      this.added.clear();
+      const now = this.account.ctx;
+      if (now !== ctx || !ctx.registered || !keys.length) return;
+      if (this.monitorSupported(ctx)) this.monitor(ctx, keys);
+      else this.pollIson();
+    });
   }
 
   private async unwatch(id: string): Promise<void> {
@@ -112,7 +157,7 @@ export class IrcBuddies {
     this.watched.delete(key);
     const ctx = this.account.ctx;
     if (!ctx?.registered || !this.monitorSupported(ctx)) return;
-    if (ctx.monitorOverflow.delete(key)) return; // was polled by ISON, never on the server's list
+    if (ctx.monitorOverflow.delete(key) || this.added.delete(key)) return; // polled by ISON, or not sent yet: never on the server's list
     ctx.send(`MONITOR - ${w.nick}`);
     // a place on the server's list is free: one polled nick moves there (ERR_MONLISTFULL sends it back)
     const next = ctx.monitorOverflow.values().next();

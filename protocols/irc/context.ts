@@ -2,7 +2,7 @@
  * The state one IRC account shares between its handler files (one per event family) and the adapter.
  * Handlers receive it from handlers/index.ts, where their order is written down.
  */
-import type { AdapterDeps, AdapterErrorInfo, AdapterEvent, ConversationRef, Presence } from '../../core/protocol/types';
+import type { AdapterDeps, AdapterErrorInfo, AdapterEvent, ConversationRef, PeerInfo, Presence } from '../../core/protocol/types';
 import type { IrcConfig } from './config';
 import { DEFAULT_RULES, isChannelName, type NameRules } from './names';
 import type { SendQueue } from './sendQueue';
@@ -45,6 +45,8 @@ export interface IrcContext {
   selfPrefix: { nick: string; user?: string; host?: string };
   registered: boolean;
   channels: Map<string, ChannelState>;
+  /** normalized nick → account / real name / user@host, for people in our channels or on the buddy list */
+  peers: Map<string, PeerInfo>;
   /** our wanted presence, restored on reconnect */
   presence: Presence;
   /** nicks on our buddy list (MONITOR or ISON) */

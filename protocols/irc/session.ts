@@ -49,6 +49,7 @@ export class IrcSession {
       selfPrefix: { nick: cfg.nick },
       registered: false,
       channels: new Map(),
+      peers: new Map(),
       presence: account.presence,
       watched: this.parts.watched,
       isonAsked: [],

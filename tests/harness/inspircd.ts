@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { makeTestCA } from './ca';
-import { freePort, LOOPBACK, startProcess, tempDir, waitForOutput, waitForPort, type Running } from './util';
+import { freePort, killGroup, LOOPBACK, startProcess, tempDir, waitForOutput, waitForPort, type Running } from './util';
 import { externalIrcServer, type IrcServer } from './ngircd';
 import { startAtheme, type AthemeServices } from './atheme';
 
@@ -26,6 +26,8 @@ export interface InspircdOptions {
   withoutModules?: string[];
   /** real-network flood protection: `commandsPerSecond` allowed, then disconnect ("Excess Flood") past `threshold` */
   strictFlood?: { commandsPerSecond: number; threshold: number };
+  /** size of each client's MONITOR list (advertised as MONITOR=N); default 100 */
+  monitorLimit?: number;
 }
 
 export interface InspircdServer extends IrcServer {
@@ -81,7 +83,7 @@ ${wantServices ? `<bind address="${LOOPBACK}" port="${linkPort}" type="servers">
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="${join(dir.path, 'ircd.log')}">
 ${modules.map((m) => `<module name="${m}">`).join('\n')}
 <ircv3 accountnotify="yes" awaynotify="yes" extendedjoin="yes">
-<monitor maxentries="100">
+<monitor maxentries="${opts.monitorLimit ?? 100}">
 <ctctags allowclientonlytags="yes">
 <sasl target="${servicesName}" requiressl="no">
 ${wantServices ? `<link name="${servicesName}" ipaddr="${LOOPBACK}" port="${linkPort}" allowmask="127.0.0.0/8" sendpass="${linkRecv}" recvpass="${linkSend}">
@@ -96,7 +98,8 @@ ${opts.extraConfig ?? ''}
   const asRoot = userInfo().uid === 0;
   const ids = asRoot ? ircUserIds() : undefined;
   if (ids) chownSync(dir.path, ids.uid, ids.gid);
-  const proc = startProcess('inspircd', ['--config', confFile, '--nofork', '--nopid'], ids ? { uid: ids.uid, gid: ids.gid, cwd: dir.path } : { cwd: dir.path });
+  const launch = () => startProcess('inspircd', ['--config', confFile, '--nofork', '--nopid'], ids ? { uid: ids.uid, gid: ids.gid, cwd: dir.path } : { cwd: dir.path });
+  let proc = launch();
   let services: AthemeServices | undefined;
   const cleanup = async () => {
     await services?.stop();
@@ -122,6 +125,18 @@ ${opts.extraConfig ?? ''}
   return {
     host: LOOPBACK, port, tlsPort, caPem: ca.certPem, ca: ca.certPem, certSha256: cert.sha256, name, external: false,
     ...(services ? { services } : {}),
+    // atheme (when linked) reconnects by itself after its uplink comes back (recontime)
+    async restart(o = {}) {
+      if (o.hard) killGroup(proc);
+      await proc.stop();
+      proc = launch();
+      try {
+        await waitForPort(port);
+        await waitForPort(tlsPort);
+      } catch (err) {
+        throw new Error(`inspircd did not restart: ${(err as Error).message}\n${proc.output().slice(-3000)}`);
+      }
+    },
     stop: cleanup,
   };
 }

@@ -2,8 +2,8 @@
  * Channels: JOIN / PART / KICK / QUIT / NICK / TOPIC / INVITE / MODE and NAMES, reflected in member
  * lists ('occupants' events with prefix symbols, multi-prefix aware).
  */
-import type { Occupant } from '../../../core/protocol/types';
 import type { ChannelState, IrcContext, Member } from '../context';
+import { forgetPeerIfGone, occupant, renamePeer, whoLine } from '../peers';
 import type { Handler } from './hooks';
 
 interface JoinEvent { nick: string; ident?: string; hostname?: string; channel: string; account?: string | false }
@@ -20,14 +20,6 @@ interface ModeEvent { target: string; nick: string; modes: { mode: string; param
 export function modesToPrefix(ctx: IrcContext, modes: string[]): string {
   const prefix = ctx.client.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }];
   return prefix.filter((p) => modes.includes(p.mode)).map((p) => p.symbol).join('');
-}
-
-export function occupantOf(m: Member): Occupant {
-  return { nick: m.nick, id: m.nick.toLowerCase(), ...(m.modes ? { modes: m.modes } : {}), ...(m.away !== undefined ? { away: m.away } : {}) };
-}
-
-function occupant(ctx: IrcContext, m: Member): Occupant {
-  return { ...occupantOf(m), id: ctx.norm(m.nick) };
 }
 
 export function channelState(ctx: IrcContext, name: string): ChannelState {
@@ -53,8 +45,9 @@ export const channelsHandler: Handler = (ctx, hooks) => {
       if (e.ident) ctx.selfPrefix.user = e.ident;
       if (e.hostname) ctx.selfPrefix.host = e.hostname;
       ctx.emit({ type: 'room-joined', room: { id: roomId, name: e.channel, nick: ctx.selfPrefix.nick, ...(ch.topic ? { topic: ch.topic } : {}) } });
-      // initial away flags of the members (away-notify keeps them current afterwards)
-      ctx.send(`WHO ${e.channel}`);
+      // initial away flags, real names, hosts (and accounts with WHOX) of the members;
+      // away-notify, SETNAME, CHGHOST and account-notify keep them current afterwards
+      ctx.send(whoLine(ctx, e.channel));
       return;
     }
     const m: Member = { nick: e.nick, modes: '' };
@@ -80,6 +73,7 @@ export const channelsHandler: Handler = (ctx, hooks) => {
       return;
     }
     ch?.members.delete(ctx.norm(nick));
+    forgetPeerIfGone(ctx, nick);
     ctx.emit({ type: 'occupant-left', roomId, nick, ...(reason ? { reason } : {}) });
   };
   hooks.on<PartEvent>('part', (e) => left(e.channel, e.nick, e.message || undefined));
@@ -90,12 +84,14 @@ export const channelsHandler: Handler = (ctx, hooks) => {
     for (const [roomId, ch] of ctx.channels) {
       if (ch.members.delete(key)) ctx.emit({ type: 'occupant-left', roomId, nick: e.nick, ...(e.message ? { reason: e.message } : {}) });
     }
+    forgetPeerIfGone(ctx, e.nick);
     const w = ctx.watched.get(key);
     if (w) { w.online = false; ctx.emit({ type: 'presence', contactId: key, presence: { show: 'offline' } }); }
   });
 
   hooks.on<NickEvent>('nick', (e) => {
     const oldKey = ctx.norm(e.nick);
+    renamePeer(ctx, e.nick, e.new_nick);
     if (isSelf(ctx, e.nick)) {
       ctx.selfPrefix.nick = e.new_nick;
       ctx.emit({ type: 'self', id: ctx.norm(e.new_nick), nick: e.new_nick });

@@ -1,7 +1,7 @@
 /**
  * The composition: which handler files an account runs, in this order. Connection first (name rules
  * and our prefix must be current before anything else reads them), then channels (member lists before
- * presence changes them), presence, messages (needs conversations and our nick), CTCP, typing, history.
+ * presence changes them), peers (accounts, real names, hosts of members and buddies), presence, messages (needs conversations and our nick), CTCP, typing, history.
  */
 import type { IrcContext } from '../context';
 import { parseLine, type ParsedLine } from '../parse';
@@ -11,10 +11,11 @@ import { ctcpHandler } from './ctcp';
 import { historyHandler } from './history';
 import type { Handler, Hooks } from './hooks';
 import { messagesHandler } from './messages';
+import { peersHandler } from './peers';
 import { presenceHandler } from './presence';
 import { typingHandler } from './typing';
 
-export const HANDLERS: readonly Handler[] = [connectionHandler, channelsHandler, presenceHandler, messagesHandler, ctcpHandler, typingHandler, historyHandler];
+export const HANDLERS: readonly Handler[] = [connectionHandler, channelsHandler, peersHandler, presenceHandler, messagesHandler, ctcpHandler, typingHandler, historyHandler];
 
 /** Attaches every handler to ctx.client; a throwing handler reports an error instead of killing the connection. */
 export function installHandlers(ctx: IrcContext): void {

@@ -3,6 +3,7 @@
  * list through MONITOR (730/731) or ISON polling where the server has no MONITOR or its MONITOR
  * list is full (734).
  */
+import { occupant, parseWho } from '../peers';
 import type { Handler } from './hooks';
 
 interface AwayEvent { self: boolean; nick: string; message?: string }
@@ -15,7 +16,7 @@ export const presenceHandler: Handler = (ctx, hooks) => {
       const m = ch.members.get(key);
       if (m && m.away !== away) {
         m.away = away;
-        ctx.emit({ type: 'occupants', roomId, occupants: [{ nick: m.nick, id: key, ...(m.modes ? { modes: m.modes } : {}), away }], replace: false });
+        ctx.emit({ type: 'occupants', roomId, occupants: [occupant(ctx, m)], replace: false });
       }
     }
     const w = ctx.watched.get(key);
@@ -25,18 +26,20 @@ export const presenceHandler: Handler = (ctx, hooks) => {
   hooks.on<AwayEvent>('away', (e) => { if (!e.self) setAway(e.nick, true, e.message); });
   hooks.on<AwayEvent>('back', (e) => { if (!e.self) setAway(e.nick, false); });
 
-  // RPL_WHOREPLY: <me> <channel> <user> <host> <server> <nick> <H|G>[*][@+] :<hops> <realname>
-  hooks.raw('352', (l) => {
-    const nick = l.params[5];
-    const flags = l.params[6] ?? '';
-    if (!nick) return;
+  // WHO / WHOX replies after we join: G(one) or H(ere)
+  const who = (l: { verb: string; params: string[] }) => {
+    const e = parseWho(l.verb, l.params);
+    if (!e) return;
+    const { nick, flags } = e;
     const away = flags.startsWith('G');
     const key = ctx.norm(nick);
     for (const ch of ctx.channels.values()) {
       const m = ch.members.get(key);
       if (m && m.away !== away) { if (away || m.away !== undefined) setAway(nick, away); else m.away = false; break; }
     }
-  });
+  };
+  hooks.raw('352', who);
+  hooks.raw('354', who);
 
   // MONITOR: 730 online (nick!user@host list), 731 offline
   const monitorList = (s: string | undefined) => (s ?? '').split(',').map((x) => x.split('!')[0]!.trim()).filter(Boolean);
@@ -71,6 +74,8 @@ export const presenceHandler: Handler = (ctx, hooks) => {
       if (!w) continue;
       const now = online.has(key);
       if (w.online === now) continue;
+      // a buddy never seen online is offline already: nothing to tell
+      if (w.online === undefined && !now) { w.online = false; continue; }
       w.online = now;
       ctx.emit({ type: 'presence', contactId: key, presence: { show: now ? 'available' : 'offline' } });
     }
