@@ -89,7 +89,8 @@ export function toInput(store: HistoryStore, accounts: AccountResolver, convCach
     accountId, conversationId,
     sender: m.sender, senderName: m.sender || null,
     body: m.body, kind: m.kind, direction: m.direction,
-    serverTime: m.time, serverId: m.sourceId, state: null,
+    // the old client received it then: never "new" for keyword watches
+    serverTime: m.time, receivedTime: m.time, serverId: m.sourceId, state: null,
     source: `${m.format}:${m.path}:${m.line}`,
   };
 }
