@@ -12,7 +12,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CorruptArchiveError } from './errors';
-import { cjkSplit, SPLIT_FN } from './text';
+import { cjkSplit, senderToken, SPLIT_FN, WHO_FN } from './text';
 
 export type DB = Database.Database;
 
@@ -71,6 +71,7 @@ export function connect(path: string, key: Buffer, opts: ConnectOptions): DB {
 /** SQL functions the triggers call: every connection registers them */
 export function registerFunctions(db: DB): void {
   db.function(SPLIT_FN, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? cjkSplit(s) : s));
+  db.function(WHO_FN, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? senderToken(s) : null));
 }
 
 /** writer connections: WAL, NORMAL sync (see top), bigger page cache, foreign keys for the small tables */

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Conn } from './conn';
 import { UsageError } from './errors';
 import { SEQ } from './rows';
-import { indexedText } from './text';
+import { indexedText, senderToken } from './text';
 import type { InsertResult, MessageInput, MessageKind, MessageState } from './types';
 
 /**
@@ -15,7 +15,7 @@ import type { InsertResult, MessageInput, MessageKind, MessageState } from './ty
  * indexed form is made here in JS (text.ts: the same as the SQL expression the triggers use, which
  * costs a GLOB over every body)
  */
-const FTS_INSERT_SQL = 'INSERT INTO messages_fts(rowid, body) VALUES (?, ?)';
+const FTS_INSERT_SQL = 'INSERT INTO messages_fts(rowid, body, who) VALUES (?, ?, ?)';
 
 /** ON CONFLICT DO NOTHING: a serverId / clientId already stored (unique indexes) is a duplicate, see insertOne */
 const INSERT_SQL = `INSERT INTO messages(id, account_id, conversation_id, sender, sender_name, body, kind, direction, server_time, received_time,
@@ -130,7 +130,7 @@ export class Ingest {
       if (!dup) throw new UsageError(`message id ${id} is taken`); // allocId guarantees a free id: not reached
       return dup;
     }
-    if (st.fts) st.fts.run(id, indexedText(m.body)); // schema 1 (bench baseline) has no index
+    if (st.fts) st.fts.run(id, indexedText(m.body), senderToken(m.sender)); // schema 1 (bench baseline) has no index
     if (st.sender) {
       const k = `${m.sender}\u0000${m.senderName ?? ''}`;
       if (!this.knownSenders.has(k)) {
@@ -170,7 +170,7 @@ export class Ingest {
     const c = this.c;
     return {
       insert: c.st(INSERT_SQL),
-      fts: c.version >= 2 ? c.st(FTS_INSERT_SQL) : null,
+      fts: c.version >= 2 ? c.st(FTS_INSERT_SQL) : null, // a writer is always at the latest schema; 1 is the bench's baseline
       sender: c.version >= 3 ? c.st('INSERT OR IGNORE INTO senders(sender, name) VALUES (?, ?)') : null,
       convAccount: c.st('SELECT account_id FROM conversations WHERE id = ?'),
       byClientId: c.st('SELECT id, server_id FROM messages WHERE account_id = ? AND client_id = ? AND direction = 1'),

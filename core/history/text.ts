@@ -49,3 +49,25 @@ export function indexedText(body: string): string {
 export function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
+
+/**
+ * The token that stands for a sender in the index's `who` column (migrations/0005): "s" + a 53-bit
+ * hash (cyrb53) of the exact sender, in base 36 — one unicode61 token, so `from:` is a column
+ * filter inside the full-text query instead of a check of every candidate row. A hash collision
+ * could only add candidates: the search still checks the sender of every row it returns.
+ */
+export function senderToken(sender: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < sender.length; i++) {
+    const ch = sender.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 's' + (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** name of the SQL function computing senderToken (the view and triggers of the index call it) */
+export const WHO_FN = 'confab_who';

@@ -5,7 +5,7 @@
  */
 import type { Conn } from '../conn';
 import { QueryError } from '../errors';
-import { compileFts } from '../fts';
+import { matchExpression } from '../fts';
 import { parseQuery, type ParsedQuery } from '../query';
 import { SEQ } from '../rows';
 import type { SearchOptions } from '../types';
@@ -16,6 +16,9 @@ export const FILTER_FIRST_MAX = 20_000;
 
 /** relevance order ranks at most this many of the newest text matches */
 export const RELEVANCE_WINDOW = 5_000;
+
+/** a from: resolving to more senders than this is checked per row instead of inside the MATCH */
+export const MAX_WHO_TOKENS = 200;
 
 export const DEFAULT_MARKERS: [string, string] = ['\u0002', '\u0003'];
 
@@ -35,26 +38,23 @@ interface FirstFilter {
 }
 
 /**
- * A from:/in:/with: filter matching fewer than `max` messages (counted with a bounded index walk)
- * is cheaper to walk than the full-text hits of a common word; null otherwise.
+ * An in:/with: filter matching fewer than `max` messages (counted with a bounded index walk) is
+ * cheaper to walk than the full-text hits of a common word; null otherwise. (from: needs no such
+ * path: it is a column filter inside the full-text query, see matchExpression.)
  */
 function selectiveFilter(c: Conn, f: ResolvedFilters, lo: number | null, hi: number | null, max: number): FirstFilter | null {
-  const candidates: FirstFilter[] = [];
-  if (f.senders && c.version >= 3) candidates.push({ index: 'messages_sender', column: 'sender', values: f.senders });
-  if (f.convs) candidates.push({ index: 'messages_conv', column: 'conversation_id', values: f.convs });
-  for (const cand of candidates) {
-    const where = [`${cand.column} IN (SELECT value FROM json_each(?))`];
-    const params: unknown[] = [JSON.stringify(cand.values)];
-    if (lo !== null) { where.push('id >= ?'); params.push(lo); }
-    if (hi !== null) { where.push('id < ?'); params.push(hi); }
-    const n = c.get<{ n: number }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM messages INDEXED BY ${cand.index} WHERE ${where.join(' AND ')} LIMIT ?)`,
-      ...params,
-      max,
-    )!.n;
-    if (n < max) return cand;
-  }
-  return null;
+  if (!f.convs) return null;
+  const cand: FirstFilter = { index: 'messages_conv', column: 'conversation_id', values: f.convs };
+  const where = [`${cand.column} IN (SELECT value FROM json_each(?))`];
+  const params: unknown[] = [JSON.stringify(cand.values)];
+  if (lo !== null) { where.push('id >= ?'); params.push(lo); }
+  if (hi !== null) { where.push('id < ?'); params.push(hi); }
+  const n = c.get<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM messages INDEXED BY ${cand.index} WHERE ${where.join(' AND ')} LIMIT ?)`,
+    ...params,
+    max,
+  )!.n;
+  return n < max ? cand : null;
 }
 
 /** the SQL of a search, or null when a filter matches nothing; filterFirstMax: see FILTER_FIRST_MAX */
@@ -76,13 +76,16 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
   let hi = parsed.time.to === null ? null : parsed.time.to * SEQ; // exclusive
   if (beforeId !== null) hi = hi === null ? beforeId : Math.min(hi, beforeId);
   const [m0, m1] = opts.markers ?? DEFAULT_MARKERS;
-  if (parsed.text && order === 'newest') {
+  // from: as a column filter of the MATCH (a very long list of senders is checked per row instead)
+  const who = filters.senders && filters.senders.length <= MAX_WHO_TOKENS ? filters.senders : null;
+  const match = matchExpression(parsed.text, who);
+  if (parsed.text && order === 'newest' && !who) {
     const first = selectiveFilter(c, filters, lo, hi, filterFirstMax);
     if (first) {
-      // filter first: walk the few messages of these senders / conversations (index), keep those
+      // filter first: walk the few messages of these conversations (index), keep those
       // in the full-text match set (built once); bounded by FILTER_FIRST_MAX rows
       const sub = ['messages_fts MATCH ?'];
-      const params: unknown[] = [JSON.stringify(first.values), compileFts(parsed.text)];
+      const params: unknown[] = [JSON.stringify(first.values), match];
       if (lo !== null) { sub.push('rowid >= ?'); params.push(lo); }
       if (hi !== null) { sub.push('rowid < ?'); params.push(hi); }
       const where = [`m.${first.column} IN (SELECT value FROM json_each(?))`, `+m.id IN (SELECT rowid FROM messages_fts WHERE ${sub.join(' AND ')})`];
@@ -94,10 +97,10 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
       return { sql, params, parsed, order, limit, offset };
     }
   }
-  if (parsed.text) {
+  if (match) {
+    // the full-text index walked newest-first (or the newest RELEVANCE_WINDOW matches ranked)
     const where = ['messages_fts MATCH ?'];
-    const match = compileFts(parsed.text);
-    const params: unknown[] = [m0, m1, match];
+    const params: unknown[] = parsed.text ? [m0, m1, match] : [match];
     let lo2 = lo;
     if (order === 'relevance') {
       // rank the newest RELEVANCE_WINDOW text matches: bm25 costs a lookup per match, so a word
@@ -113,11 +116,11 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
     if (hi !== null) { where.push('messages_fts.rowid < ?'); params.push(hi); }
     where.push(...filters.where);
     params.push(...filters.params);
-    const orderBy = order === 'newest' ? 'messages_fts.rowid DESC' : 'bm25(messages_fts)';
+    const orderBy = order === 'newest' ? 'messages_fts.rowid DESC' : 'bm25(messages_fts, 1.0, 0.0)';
     params.push(limit + 1);
     if (order === 'relevance') params.push(offset);
     const sql =
-      `SELECT m.*, snippet(messages_fts, 0, ?, ?, '…', 24) AS snip FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid ` +
+      `SELECT m.*, ${parsed.text ? "snippet(messages_fts, 0, ?, ?, '…', 24)" : 'NULL'} AS snip FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid ` +
       `WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?${order === 'relevance' ? ' OFFSET ?' : ''}`;
     return { sql, params, parsed, order, limit, offset };
   }
