@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestCA } from './ca';
-import { freePort, LOOPBACK, startProcess, tempDir, waitForPort } from './util';
+import { freePort, killGroup, LOOPBACK, startProcess, tempDir, waitForPort } from './util';
 
 export interface IrcServer {
   host: string;
@@ -23,6 +23,11 @@ export interface IrcServer {
   name: string;
   /** true when this is an external server from IRC_TEST_SERVER */
   external: boolean;
+  /**
+   * stops the server process (SIGTERM, or SIGKILL with `hard`: a crash) and starts it again on the
+   * same ports (harness servers only)
+   */
+  restart?(opts?: { hard?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,17 +95,28 @@ ${(opts.options ?? []).map((l) => `\t${l}\n`).join('')}[SSL]
 ${channels}`;
   const confFile = join(dir.path, 'ngircd.conf');
   writeFileSync(confFile, conf);
-  const proc = startProcess('ngircd', ['-n', '-f', confFile]);
-  try {
-    await waitForPort(port);
-    await waitForPort(tlsPort);
-  } catch (err) {
-    await proc.stop();
+  const launch = async () => {
+    const p = startProcess('ngircd', ['-n', '-f', confFile]);
+    try {
+      await waitForPort(port);
+      await waitForPort(tlsPort);
+    } catch (err) {
+      await p.stop();
+      throw new Error(`ngircd did not start: ${(err as Error).message}\n${p.output().slice(-2000)}`);
+    }
+    return p;
+  };
+  let proc = await launch().catch((err: unknown) => {
     dir.remove();
-    throw new Error(`ngircd did not start: ${(err as Error).message}\n${proc.output().slice(-2000)}`);
-  }
+    throw err;
+  });
   return {
     host: LOOPBACK, port, tlsPort, caPem: ca.certPem, ca: ca.certPem, certSha256: cert.sha256, name, external: false,
+    async restart(o = {}) {
+      if (o.hard) killGroup(proc);
+      await proc.stop();
+      proc = await launch();
+    },
     async stop() {
       await proc.stop();
       dir.remove();

@@ -84,6 +84,11 @@ export function startProcess(cmd: string, args: string[], opts: SpawnOptions = {
   return r;
 }
 
+/** SIGKILL to a started process's whole group at once (a crash, not a shutdown); stop() still reaps it */
+export function killGroup(r: Running): void {
+  try { process.kill(-r.child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+}
+
 /** Waits until the process output matches; fails early with the output when the process dies. */
 export async function waitForOutput(r: Running, re: RegExp, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
