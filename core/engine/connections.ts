@@ -71,12 +71,15 @@ export class Connections {
         await adapter.contacts.add(c.address, c.name ? { name: c.name } : {}).catch((err) => ctx.log.warn('could not watch a contact', { account: rt.id, err: toErrorInfo(err).message }));
       }
     }
-    await ctx.catchUp.run(rt, resumed ? rt.lostAt : null);
+    // first connection since the engine started: the time the engine itself was down counts too
+    await ctx.catchUp.run(rt, resumed ? rt.lostAt : ctx.heartbeat.downSince(rt.id));
+    if (!resumed) ctx.heartbeat.consumed(rt.id);
     ctx.outbox.flush(rt);
   }
 
   private onLost(rt: AccountRuntime) {
     this.ctx.outbox.connectionLost(rt);
+    this.ctx.heartbeat.beat();
     this.ctx.views.emitPeopleOf(rt);
   }
 }

@@ -9,8 +9,10 @@ import type { AccountRuntime } from './accounts';
 import { ArchiveHolder, type ArchiveOptions } from './archive';
 import { CatchUp } from './catchup';
 import { Connections } from './connections';
+import { Heartbeat } from './heartbeat';
 import { Ingest } from './ingest';
 import { Outbox } from './outbox';
+import { PersistedCounters } from './persisted';
 import { Roster } from './roster';
 import { StatusControl } from './statusControl';
 import { Views } from './views';
@@ -44,10 +46,8 @@ export class EngineContext {
   readonly roster: Roster;
   readonly status: StatusControl;
   readonly connections: Connections;
-  /** conversation id → mentions since the read marker */
-  readonly mentions = new Map<number, number>();
-  /** "accountId address" → when the last auto-reply went there */
-  readonly autoReplied = new Map<string, number>();
+  readonly counters: PersistedCounters;
+  readonly heartbeat: Heartbeat;
 
   constructor(readonly opts: EngineOptions) {
     this.archive = new ArchiveHolder(opts);
@@ -61,6 +61,8 @@ export class EngineContext {
     this.roster = new Roster(this);
     this.status = new StatusControl(this);
     this.connections = new Connections(this);
+    this.counters = new PersistedCounters(this);
+    this.heartbeat = new Heartbeat(this);
   }
 
   emit(e: AnyEvent) {

@@ -29,7 +29,7 @@ export const conversationOps: HandlerFamily = (ctx: EngineContext) => ({
     const c = ctx.conv(conversationId);
     const upTo = upToId ? Number(upToId) : store.latest(c.id, 1)[0]?.id;
     if (upTo !== undefined) store.markRead(c.id, upTo);
-    ctx.mentions.delete(c.id);
+    ctx.counters.clearMentions(c.id);
     const fresh = store.getConversation(c.id)!;
     // tell the other side where possible (XEP-0333), never failing the command for it
     const rt = ctx.runtimes.get(String(c.accountId));

@@ -53,11 +53,11 @@ export function afterIncoming(ctx: EngineContext, rt: AccountRuntime, conv: Conv
       conversationKind: conv.kind,
       replay: false,
       body: m.body,
-      lastSentAt: ctx.autoReplied.get(contactKey),
+      lastSentAt: ctx.counters.autoRepliedAt(contactKey),
       now: ctx.now(),
     })
   ) {
-    ctx.autoReplied.set(contactKey, ctx.now());
+    ctx.counters.noteAutoReply(contactKey, ctx.now());
     try {
       ctx.outbox.queue(rt, conv, autoReplyBody(settings.autoReply), 'notice');
     } catch (err) {

@@ -153,12 +153,13 @@ export class Ingest {
       };
       const conv = convById.get(row.conversationId)!;
       const mention = m.direction === 'in' && isMention(m.body, ctx.views.selfNames(rt, conv));
-      if (mention) ctx.mentions.set(conv.id, (ctx.mentions.get(conv.id) ?? 0) + 1);
+      if (mention) ctx.counters.addMention(conv.id);
       added.push(messageDTO(stored, { mention }));
       touched.add(conv.id);
       if (m.direction === 'in' && !m.replay) afterIncoming(ctx, rt, conv, stored, mention);
     });
     for (const [rt, c] of cursors) store.setSetting(K.catchup(rt.id), c);
+    ctx.counters.save();
     if (added.length) ctx.emit({ type: 'messages.added', payload: { messages: added } });
     for (const id of touched) ctx.views.emitConversation(id);
   }

@@ -15,6 +15,9 @@ export const K = {
   people: 'engine.people',
   muted: 'engine.muted',
   overrides: 'engine.overrides',
+  heartbeat: 'engine.heartbeat',
+  mentions: 'engine.mentions',
+  autoReplied: 'engine.autoReplied',
   rooms: (a: string) => `engine.rooms.${a}`,
   catchup: (a: string) => `engine.catchup.${a}`,
 };

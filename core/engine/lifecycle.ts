@@ -8,6 +8,8 @@ export async function started(ctx: EngineContext): Promise<void> {
   const s = ctx.store;
   ctx.settings = { ...defaultSettings, ...(s.getSetting<Partial<SettingsDTO>>(K.settings) ?? {}) };
   ctx.status.load();
+  ctx.counters.load();
+  ctx.heartbeat.start();
   for (const a of s.listAccounts()) if (!a.config[REMOVED]) ctx.connections.add(a);
   ctx.emit({ type: 'status.changed', payload: ctx.status.dto() });
   if (!ctx.status.offline) {
@@ -20,6 +22,9 @@ export async function shutdown(ctx: EngineContext): Promise<void> {
   ctx.status.stop();
   ctx.roster.flush();
   ctx.ingest.flush();
+  ctx.counters.save();
+  // before the connections close: accounts online now were alive until now
+  ctx.heartbeat.stop();
   await Promise.allSettled([...ctx.runtimes.values()].map((rt) => rt.dispose()));
   ctx.runtimes.clear();
   ctx.archive.close();

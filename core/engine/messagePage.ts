@@ -22,7 +22,9 @@ export function messagePage(ctx: EngineContext, convs: Conversation[], o: { befo
   const more = all.length > o.limit || lists.some((l) => l.length >= o.limit);
   if (all.length > o.limit) all = o.after ? all.slice(0, o.limit) : all.slice(all.length - o.limit);
   const from = all[0]?.serverTime ?? 0;
-  const to = all[all.length - 1]?.serverTime ?? ctx.now();
+  // the newest page also shows gaps after its last message (e.g. the engine was down since)
+  const newest = !o.before && !o.around && !(o.after && more);
+  const to = newest ? ctx.now() : (all[all.length - 1]?.serverTime ?? ctx.now());
   const gaps = convs.flatMap((c) =>
     store
       .listGaps({ conversationId: c.id })

@@ -159,7 +159,7 @@ export class Views {
   }
 
   mentionCount(c: Conversation): number {
-    const mentions = this.ctx.mentions;
+    const mentions = this.ctx.counters.mentions;
     let n = mentions.get(c.id);
     if (n === undefined) {
       const rt = this.ctx.runtimes.get(String(c.accountId));
