@@ -7,8 +7,17 @@
  * they are, so FTS5's own snippet() stays exact for them.
  */
 
-/** code point ranges treated as CJK (radicals, kana, ideographs, Hangul, compatibility forms, ext. B+) */
+/**
+ * code point ranges indexed character by character: CJK (radicals, kana, ideographs, Hangul,
+ * compatibility forms, ext. B+) and the other scripts written without spaces between words — Thai,
+ * Lao, Myanmar, Khmer (unicode61 would keep a whole run as one token, or cut it at every vowel or
+ * tone mark, so words inside a run could not be found). Their combining marks become separators:
+ * a search ignores them, as it ignores diacritics elsewhere. ("CJK" in names below means all of these.)
+ */
 const RANGES: Array<[number, number]> = [
+  [0x0e00, 0x0eff],
+  [0x1000, 0x109f],
+  [0x1780, 0x17ff],
   [0x2e80, 0x9fff],
   [0xac00, 0xd7af],
   [0xf900, 0xfaff],
