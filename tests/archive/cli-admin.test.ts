@@ -7,9 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliSandbox, FIX } from './cli-run';
+import { openArchive } from '../../core/history/index';
+import { cliSandbox, FIX, PASS } from './cli-run';
 
-const { tmp, confab, withPass, json } = cliSandbox('archive-cli-admin');
+const { tmp, data, confab, withPass, json } = cliSandbox('archive-cli-admin');
 
 beforeAll(async () => {
   const r = await confab(withPass(['import', FIX]));
@@ -64,11 +65,24 @@ describe('confab CLI: retention, watch, disk full', { timeout: 300_000 }, () => 
   it('keyword watch: new matching messages are reported once, breakthrough decides under DND', async () => {
     expect((await confab(withPass(['watch', 'add', 'alarm', 'pager OR outage', '--breakthrough']))).code).toBe(0);
     expect((await confab(withPass(['watch', 'add', 'food', 'pizza']))).code).toBe(0);
-    const logs = join(tmp.path, 'watchlogs', 'wnet');
-    mkdirSync(logs, { recursive: true });
-    const stamp = new Date().toISOString().replace('T', ' ').slice(0, 19);
-    writeFileSync(join(logs, 'irc.wnet.#noc.weechatlog'), `${stamp}\tops\tpager went off: outage in rack 4\n${stamp}\tcook\tpizza is here\n`);
-    expect((await confab(withPass(['import', logs]))).code).toBe(0);
+    // new messages as the app stores them (an import of logs never counts as new)
+    const stored = openArchive(join(data, 'archive'), { passphrase: PASS });
+    try {
+      const acc = stored.addAccount({ protocol: 'irc', label: 'wnet' }).id;
+      const conv = stored.ensureConversation(acc, 'room', '#noc').id;
+      const now = Date.now() + 1000;
+      stored.insertMessages([
+        { accountId: acc, conversationId: conv, sender: 'ops', body: 'pager went off: outage in rack 4', direction: 'in', serverTime: now, receivedTime: now },
+        { accountId: acc, conversationId: conv, sender: 'cook', body: 'pizza is here', direction: 'in', serverTime: now + 1, receivedTime: now + 1 },
+      ]);
+      // and an old log imported now: history, not news
+      const logs = join(tmp.path, 'watchlogs', 'wnet');
+      mkdirSync(logs, { recursive: true });
+      writeFileSync(join(logs, 'irc.wnet.#noc.weechatlog'), `2019-04-01 10:00:00\tops\tanother outage, long ago\n`);
+    } finally {
+      stored.close();
+    }
+    expect((await confab(withPass(['import', join(tmp.path, 'watchlogs')]))).code).toBe(0);
     const r = json<{ watch: string; body: string; notify: boolean; why?: string }[]>(await confab(withPass(['watch', 'check', '--dnd', '--json'])));
     expect(r).toEqual([
       expect.objectContaining({ watch: 'alarm', body: 'pager went off: outage in rack 4', notify: true }),

@@ -152,7 +152,7 @@ describe('archive tools in the engine process (Prosody peer)', { timeout: 180_00
     expect(again.summary && 'import' in again.summary ? again.summary.import : null).toMatchObject({ inserted: 0, duplicates: 40 });
   });
 
-  it('a cancelled import stops between batches and keeps what it stored', async () => {
+  it('commands are answered during an import; a cancelled import stops between batches and keeps what it stored', async () => {
     const dir = join(tmp.path, 'big');
     mkdirSync(dir);
     for (let f = 0; f < 40; f++) {
@@ -161,6 +161,8 @@ describe('archive tools in the engine process (Prosody peer)', { timeout: 180_00
       writeFileSync(join(dir, `irc.bulknet.#c${f}.weechatlog`), lines.join('\n') + '\n');
     }
     const { jobId } = await eng.call('archive.import', { paths: [dir] });
+    // the engine answers while the import runs: a ping, then the cancel (accepted only for a running job)
+    expect((await eng.call('engine.ping', {})).pid).toBe(eng.proc.pid);
     await eng.call('archive.jobCancel', { jobId });
     const job = await waitJob(jobId);
     expect(job.state).toBe('cancelled');
