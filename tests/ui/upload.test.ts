@@ -16,6 +16,7 @@ import { launchBrowser, type Browser } from './lib/browser';
 import { startHost, type Host } from './lib/host';
 import { ircPeer, xmppPeer, type IrcPeer, type XmppPeer } from './lib/peers';
 import * as ui from './lib/app';
+import { dropFile } from './lib/drop';
 
 const PASS = 'correct horse battery staple';
 const NICK = `up${process.pid % 100000}`;
@@ -46,21 +47,6 @@ function startStranger(): Promise<typeof stranger> {
     else res.writeHead(200, { 'Content-Type': 'text/plain' }).end('stranger');
   });
   return freePort().then((port) => new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ server, port, requests }))));
-}
-
-async function dropFile(p: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
-  const dt = await p.evaluateHandle(
-    ([n, m, b64]) => {
-      const bin = atob(b64);
-      const u = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
-      const d = new DataTransfer();
-      d.items.add(new File([u], n, { type: m }));
-      return d;
-    },
-    [name, mime, bytes.toString('base64')] as const,
-  );
-  await p.getByTestId('chat').getByRole('textbox', { name: /^Message to/ }).dispatchEvent('drop', { dataTransfer: dt });
 }
 
 beforeAll(async () => {
