@@ -38,6 +38,8 @@ export interface ImportOptions extends ParseOptions {
   /** parse only, write nothing */
   dryRun?: boolean;
   batchSize?: number;
+  /** refuse more candidate files than this (the app: a folder chosen by mistake) */
+  maxFiles?: number;
 }
 
 /** what the import touched, for the app to show (accounts it created, conversations it wrote to) */
@@ -100,7 +102,7 @@ export function toInput(store: HistoryStore, accounts: AccountResolver, convCach
  * file. Returns the summary; `touched` (when given) collects what the import created or wrote to.
  */
 export function* importSteps(store: HistoryStore | null, paths: string[], opts: ImportOptions = {}, touched?: ImportTouched): Generator<ImportProgress, ImportSummary> {
-  const files = listLogFiles(paths.map((p) => resolve(p)));
+  const files = listLogFiles(paths.map((p) => resolve(p)), opts.maxFiles !== undefined ? { maxFiles: opts.maxFiles } : {});
   const sum: ImportSummary = { files: files.length, skippedFiles: 0, lines: 0, parsed: 0, inserted: 0, duplicates: 0, byFormat: {}, issues: [] };
   const accounts = store ? new AccountResolver(store) : null;
   const convs = new Map<string, number>();

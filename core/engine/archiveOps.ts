@@ -23,6 +23,8 @@ const HOUR = 3_600_000;
 const IMPORT_BATCH = 500;
 /** messages per retention transaction in the app (FTS5 secure-delete makes each row costly: ~0.3 ms) */
 const DELETE_BATCH = 500;
+/** an import path holding more log files than this is refused (a home folder chosen by mistake) */
+const MAX_IMPORT_FILES = 50_000;
 const BY = 'app';
 
 type ArchiveExportInput = CommandParsed<'archive.export'>;
@@ -133,7 +135,7 @@ export const archiveOps: HandlerFamily = (ctx: EngineContext) => {
       touched.conversations.clear();
     };
     const steps = (function* () {
-      const gen = importSteps(s, paths, { batchSize: IMPORT_BATCH }, touched);
+      const gen = importSteps(s, paths, { batchSize: IMPORT_BATCH, maxFiles: MAX_IMPORT_FILES }, touched);
       for (;;) {
         const r = gen.next();
         announce();

@@ -3,10 +3,11 @@
  * (libpurple log.c, irssi's default theme/log settings, WeeChat's logger plugin, HexChat's
  * text events). Pure: no archive involved.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLog, detectFormat, listLogFiles, parseLog, readLogFile } from '../../core/archive/import/index';
+import { decodeLog, detectFormat, listLogFiles, parseLog, readLogFile, TooManyFilesError } from '../../core/archive/import/index';
+import { tempDir } from '../harness/util';
 
 const FIX = join(import.meta.dirname, 'fixtures');
 const UTC = { utcOffsetMinutes: 0 };
@@ -174,5 +175,22 @@ describe('detection and ids', () => {
     const buf = Buffer.from('--- Log opened Sat Nov 28 22:00:00 2026\n22:01 < jörg> grüße\n', 'latin1');
     const r = parseLog(decodeLog(buf), '/x/libera/#de.log', UTC);
     expect(r.messages[0]).toMatchObject({ sender: 'jörg', body: 'grüße' });
+  });
+});
+
+describe('walking log folders', () => {
+  it('does not follow symbolic links inside folders (no loops) and refuses a folder with too many files', () => {
+    const t = tempDir('archive-walk');
+    try {
+      const logs = join(t.path, 'logs', 'libera');
+      mkdirSync(logs, { recursive: true });
+      writeFileSync(join(logs, '#a.log'), '--- Log opened Sat Nov 28 22:00:00 2026\n22:01 < amy> hi\n');
+      writeFileSync(join(logs, '#b.log'), '--- Log opened Sat Nov 28 22:00:00 2026\n22:02 < bo> yo\n');
+      symlinkSync(join(t.path, 'logs'), join(logs, 'loop'));
+      expect(listLogFiles([join(t.path, 'logs')])).toEqual([join(logs, '#a.log'), join(logs, '#b.log')]);
+      expect(() => listLogFiles([join(t.path, 'logs')], { maxFiles: 1 })).toThrow(TooManyFilesError);
+    } finally {
+      t.remove();
+    }
   });
 });

@@ -2,7 +2,7 @@
  * Log import: format detection and the parsers. Pure (text in, records out) except readLogFile /
  * listLogFiles, which read the disk.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHexchat } from './hexchat';
 import { parseIrssi } from './irssi';
@@ -60,16 +60,30 @@ export function readLogFile(path: string, opts?: ParseOptions & { format?: LogFo
 const LOG_EXT = /\.(?:txt|html?|log|weechatlog)$/i;
 
 /** Files to import under the given paths (folders are walked; hidden entries skipped), sorted. */
-export function listLogFiles(paths: string[]): string[] {
+/**
+ * The log files under `paths` (folders walked, sorted). Symbolic links inside walked folders are
+ * not followed (no loops); paths given explicitly are. More than `maxFiles` candidate files (e.g.
+ * a whole home folder given by mistake) is refused before anything is read.
+ */
+export function listLogFiles(paths: string[], opts: { maxFiles?: number } = {}): string[] {
   const out: string[] = [];
+  const max = opts.maxFiles ?? Number.POSITIVE_INFINITY;
   const walk = (p: string, explicit: boolean) => {
-    const st = statSync(p);
+    const st = explicit ? statSync(p) : lstatSync(p);
     if (st.isDirectory()) {
       for (const e of readdirSync(p).sort()) if (!e.startsWith('.')) walk(join(p, e), false);
     } else if (st.isFile() && (explicit || LOG_EXT.test(p))) {
       out.push(p);
+      if (out.length > max) throw new TooManyFilesError(max);
     }
   };
   for (const p of paths) walk(p, true);
   return out;
+}
+
+export class TooManyFilesError extends Error {
+  constructor(readonly max: number) {
+    super(`more than ${max} log files under the given paths: choose the log folders themselves`);
+    this.name = 'TooManyFilesError';
+  }
 }
