@@ -61,7 +61,7 @@ export function MainWindow() {
               ⚇
             </button>
             <button type="button" className="icon" aria-label="Archive tools" title="Archive tools: import, export, retention, watches" onClick={() => open('archive')}>
-              🗄
+              ▤
             </button>
             <button type="button" className="icon" aria-label="Settings" title="Settings" onClick={() => open('settings')}>
               ⚙

@@ -10,6 +10,8 @@ import { launchBrowser } from './lib/browser';
 import { ROOT, startHost } from './lib/host';
 import { ircPeer, xmppPeer } from './lib/peers';
 import * as ui from './lib/app';
+import { dropFile } from './lib/drop';
+import { crc32, deflateSync } from 'node:zlib';
 
 const OUT = join(ROOT, 'screenshots');
 const NICK = 'confabme';
@@ -54,6 +56,11 @@ async function main(): Promise<void> {
     await ui.sendFromComposer(page, '/me waves');
     await ui.messageWithText(page, 'waves').waitFor();
     await shot(page, 'chat');
+    // a picture shared from the composer (drop): chunked upload to Prosody, previewed from the own server
+    await dropFile(page, 'chart.png', 'image/png', gradientPng(240, 120));
+    await page.getByTestId('image-preview').last().waitFor();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="image-preview"]')).every((i) => i.complete));
+    await shot(page, 'chat-shared-image');
     await page.getByTestId('status-button').click();
     await page.getByTestId('status-popover').waitFor();
     await shot(page, 'dnd-menu');
@@ -68,6 +75,30 @@ async function main(): Promise<void> {
     await shot(page, 'quick-switcher');
     await page.keyboard.press('Escape');
 
+    // archive tools: import the archive suite's sample logs (with a broken file), export, retention, watches
+    const fixtures = join(ROOT, 'tests/archive/fixtures');
+    await page.getByRole('button', { name: 'Archive tools' }).click();
+    const tools = page.getByTestId('archive-tools');
+    await tools.getByLabel(/Files or folders on this computer/).fill(['pidgin', 'irssi', 'bad'].map((d) => join(fixtures, d)).join('\n'));
+    await tools.getByRole('button', { name: 'Import' }).click();
+    await tools.getByTestId('import-summary').waitFor();
+    await shot(page, 'archive-import');
+    await tools.getByRole('tab', { name: 'Export' }).click();
+    await tools.getByLabel('Target folder on this computer (new or empty)').fill(join(tmp.path, 'export'));
+    await tools.getByRole('button', { name: 'Export' }).click();
+    await tools.getByTestId('export-summary').waitFor();
+    await shot(page, 'archive-export');
+    await tools.getByRole('tab', { name: 'Retention' }).click();
+    await tools.getByTestId('retention-row').first().waitFor();
+    await shot(page, 'archive-retention');
+    await tools.getByRole('tab', { name: 'Keyword watches' }).click();
+    await tools.getByLabel('Name').fill('Outages');
+    await tools.getByLabel('Search').fill('outage OR "is down"');
+    await tools.getByRole('button', { name: 'Add watch' }).click();
+    await tools.getByTestId('watch').waitFor();
+    await shot(page, 'archive-watches');
+    await tools.getByRole('button', { name: 'Close' }).click();
+
     const dark = await launchBrowser({ colorScheme: 'dark' });
     cleanups.unshift(() => dark.close());
     const dpage = await dark.open(host.url);
@@ -79,6 +110,25 @@ async function main(): Promise<void> {
   } finally {
     for (const c of cleanups) await c();
   }
+}
+
+/** an RGB PNG with a colour gradient (zlib only), so a shared image is visible in the screenshot */
+function gradientPng(w: number, h: number): Buffer {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) raw.set([Math.round((255 * x) / w), 90, Math.round((255 * y) / h)], y * (w * 3 + 1) + 1 + x * 3);
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([len, Buffer.from(type), data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 async function shot(page: Page, name: string): Promise<void> {

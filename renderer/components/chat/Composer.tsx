@@ -143,7 +143,7 @@ export function Composer({ conv, account }: { conv: ConversationDTO; account: Ac
       />
       <input ref={fileInput} type="file" multiple hidden onChange={(e) => { files(e.target.files); e.target.value = ''; }} />
       <button type="button" onClick={() => fileInput.current?.click()} aria-label="Share a file" title="Share a file (or paste / drop it here)">
-        📎
+        Attach
       </button>
       <button type="button" className="primary" onClick={() => void submit()} aria-label="Send">
         Send

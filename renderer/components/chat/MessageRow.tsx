@@ -53,7 +53,7 @@ export const MessageRow = memo(function MessageRow(props: { m: MessageDTO; highl
             * {who} {m.body}
           </em>
         </div>
-      ) : (
+      ) : m.oobUrl && m.body.trim() === m.oobUrl ? null /* the link alone: the attachment below shows it */ : (
         <MessageBody body={m.body} />
       )}
       {m.oobUrl && <Attachment url={m.oobUrl} own={props.own} />}
