@@ -65,8 +65,8 @@ export interface IrcContext {
   nextLabel(): string;
   emit(e: AdapterEvent): void;
   error(info: AdapterErrorInfo): void;
-  /** queued raw line */
-  send(line: string, onSent?: () => void): void;
+  /** queued raw line; `label`: it carries this label and the server's answer frees its place (sendQueue.ts) */
+  send(line: string, onSent?: () => void, label?: string): void;
   capEnabled(cap: string): boolean;
   norm(name: string): string;
   isChannel(name: string): boolean;

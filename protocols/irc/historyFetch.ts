@@ -28,6 +28,6 @@ export function fetchHistory(account: IrcAccount, channelName: (roomId: string) 
       if (fail) { reject(new AdapterError({ kind: 'protocol', fatal: false, message: fail.params[fail.params.length - 1] ?? 'CHATHISTORY failed', code: fail.params[1] ?? 'FAIL' })); return; }
       resolve(parseHistoryPage(ctx, conv, lines, limit, opts.before ? 'before' : opts.after ? 'after' : 'latest'));
     });
-    ctx.send(joinLine({ tags: { label }, verb: 'CHATHISTORY', params }));
+    ctx.send(joinLine({ tags: { label }, verb: 'CHATHISTORY', params }), undefined, label);
   });
 }

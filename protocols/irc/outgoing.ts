@@ -42,7 +42,7 @@ export function sendMessage(account: IrcAccount, channelName: (roomId: string) =
     }
     const line = joinLine({ tags, verb: command, params: [target, text] });
     const last = i === texts.length - 1;
-    ctx.send(line, last && !echo ? () => account.emit({ type: 'receipt', conversation: conv, clientId: message.clientId, status: 'unconfirmed' }) : undefined);
+    ctx.send(line, last && !echo ? () => account.emit({ type: 'receipt', conversation: conv, clientId: message.clientId, status: 'unconfirmed' }) : undefined, tags.label);
   });
   if (echo && !labels) ctx.pendingNoLabel.push(pending);
 }

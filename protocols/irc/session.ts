@@ -61,7 +61,7 @@ export class IrcSession {
       nextLabel: () => `c${(++this.labelCounter).toString(36)}`,
       emit: (e) => account.emit(e),
       error: (info) => account.emit({ type: 'error', error: info }),
-      send: (line, onSent) => queue.push(line, onSent),
+      send: (line, onSent, label) => queue.push(line, onSent, label),
       capEnabled: (cap) => client.network.cap.isEnabled(cap),
       norm: (n) => normalizeName(n, ctx.rules),
       isChannel: (n) => isChannelName(n, ctx.rules),

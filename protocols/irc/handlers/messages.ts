@@ -84,6 +84,7 @@ export const messagesHandler: Handler = (ctx, hooks) => {
   hooks.raw('*', (line) => {
     const label = line.tags.label;
     if (!label) return;
+    ctx.queue.ack(label); // any answer (echo, error, ACK, BATCH) frees the label's place in the send window
     const p = ctx.pendingByLabel.get(label);
     if (!p) return;
     const failure = /^[45]\d\d$/.test(line.verb) || line.verb === 'FAIL';
