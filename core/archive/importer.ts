@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { HistoryStore, MessageInput } from '../history/index';
 import { DiskFullError, isDiskFull } from './errors';
+import { drain } from './steps';
 import { listLogFiles, readLogFile, type ImportedMessage, type LogFormat, type ParseIssue, type ParseOptions } from './import/index';
 
 export interface ImportProgress {
@@ -145,8 +146,5 @@ export function* importSteps(store: HistoryStore | null, paths: string[], opts: 
 
 /** Imports log files (folders are walked) into the store at once. Re-importing adds nothing. */
 export function importLogs(store: HistoryStore | null, paths: string[], opts: ImportOptions = {}): ImportSummary {
-  const steps = importSteps(store, paths, opts);
-  let r = steps.next();
-  while (!r.done) r = steps.next();
-  return r.value;
+  return drain(importSteps(store, paths, opts));
 }

@@ -13,6 +13,7 @@
 import type { HistoryStore } from '../history/index';
 import { appendAudit } from './audit';
 import { LegalHoldError } from './errors';
+import { drain } from './steps';
 import { archiveDb, writeTx } from './tables';
 
 export { auditLog, auditPage, type AuditAction, type AuditEntry } from './audit';
@@ -154,9 +155,7 @@ export function* retentionSteps(store: HistoryStore, opts: RetentionOptions = {}
 
 /** runs retentionSteps to the end; throws LegalHoldError when a hold blocked it (after auditing) */
 export function applyRetention(store: HistoryStore, opts: RetentionOptions = {}): RetentionRun {
-  const steps = retentionSteps(store, opts);
-  let r = steps.next();
-  while (!r.done) r = steps.next();
-  if (r.value.blocked && !opts.dryRun) throw new LegalHoldError(getLegalHold(store).reason);
-  return r.value;
+  const run = drain(retentionSteps(store, opts));
+  if (run.blocked && !opts.dryRun) throw new LegalHoldError(getLegalHold(store).reason);
+  return run;
 }

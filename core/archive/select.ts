@@ -5,6 +5,7 @@
  */
 import type { Account, Conversation, HistoryStore, Message } from '../history/index';
 import type { ExportMessage } from './export/types';
+import { drain } from './steps';
 
 export const ID_SHIFT = 1024; // message ids are serverTime × 1024 + sequence (core/history)
 const PAGE = 500;
@@ -108,8 +109,5 @@ export function* collectSteps(store: HistoryStore, sel: Selection): Generator<nu
 
 /** Messages for an export at once. */
 export function collectMessages(store: HistoryStore, sel: Selection): ExportMessage[] {
-  const steps = collectSteps(store, sel);
-  let r = steps.next();
-  while (!r.done) r = steps.next();
-  return r.value;
+  return drain(collectSteps(store, sel));
 }
