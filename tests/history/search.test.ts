@@ -142,6 +142,15 @@ describe('search', () => {
     expect(around).toEqual([ids.conf, ids.cjk]);
   });
 
+  it('snippets highlight what the index matched: whole tokens, prefixes, phrases, folded case and diacritics', () => {
+    const snip = (q: string) => store.search(q, { markers: ['[', ']'] }).hits.map((h) => h.snippet);
+    expect(snip('the from:carol')).toEqual(['[The] conference talk was about release engineering']);
+    expect(snip('conf*')).toEqual(['The [conference] talk was about release engineering']);
+    expect(snip('"release notes"')).toEqual(['The [release notes] are ready for review']);
+    expect(snip('cafe MULLER')).toEqual(['Lunch at the [Café] [Müller] tomorrow?']);
+    expect(snip('北京 tomorrow')).toEqual(['会议 [tomorrow] 在[北京]']);
+  });
+
   it('the index stays consistent with CJK rows, edits and retractions (integrity_check)', () => {
     const extra = store.insertMessage({ accountId: 1, conversationId: 1, sender: 'bob@example.org', body: '臨時の東京メモ', direction: 'in', serverTime: T(20) });
     ids.extra = extra.id;

@@ -20,8 +20,6 @@ export const RELEVANCE_WINDOW = 5_000;
 /** a from: resolving to more senders than this is checked per row instead of inside the MATCH */
 export const MAX_WHO_TOKENS = 200;
 
-export const DEFAULT_MARKERS: [string, string] = ['\u0002', '\u0003'];
-
 export interface SearchPlan {
   sql: string;
   params: unknown[];
@@ -75,7 +73,6 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
   const lo = parsed.time.from === null ? null : parsed.time.from * SEQ;
   let hi = parsed.time.to === null ? null : parsed.time.to * SEQ; // exclusive
   if (beforeId !== null) hi = hi === null ? beforeId : Math.min(hi, beforeId);
-  const [m0, m1] = opts.markers ?? DEFAULT_MARKERS;
   // from: as a column filter of the MATCH (a very long list of senders is checked per row instead)
   const who = filters.senders && filters.senders.length <= MAX_WHO_TOKENS ? filters.senders : null;
   const match = matchExpression(parsed.text, who);
@@ -93,14 +90,14 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
       if (hi !== null) { where.push('m.id < ?'); params.push(hi); }
       where.push(...filters.where);
       params.push(...filters.params, limit + 1);
-      const sql = `SELECT m.*, NULL AS snip FROM messages m INDEXED BY ${first.index} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
+      const sql = `SELECT m.* FROM messages m INDEXED BY ${first.index} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
       return { sql, params, parsed, order, limit, offset };
     }
   }
   if (match) {
     // the full-text index walked newest-first (or the newest RELEVANCE_WINDOW matches ranked)
     const where = ['messages_fts MATCH ?'];
-    const params: unknown[] = parsed.text ? [m0, m1, match] : [match];
+    const params: unknown[] = [match];
     let lo2 = lo;
     if (order === 'relevance') {
       // rank the newest RELEVANCE_WINDOW text matches: bm25 costs a lookup per match, so a word
@@ -120,7 +117,7 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
     params.push(limit + 1);
     if (order === 'relevance') params.push(offset);
     const sql =
-      `SELECT m.*, ${parsed.text ? "snippet(messages_fts, 0, ?, ?, '…', 24)" : 'NULL'} AS snip FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid ` +
+      `SELECT m.* FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid ` +
       `WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?${order === 'relevance' ? ' OFFSET ?' : ''}`;
     return { sql, params, parsed, order, limit, offset };
   }
@@ -130,6 +127,6 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
   if (hi !== null) { where.push('m.id < ?'); params.push(hi); }
   where.push(...filters.where);
   params.push(...filters.params, limit + 1);
-  const sql = `SELECT m.*, NULL AS snip FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT ?`;
+  const sql = `SELECT m.* FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT ?`;
   return { sql, params, parsed, order, limit, offset };
 }

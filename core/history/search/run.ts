@@ -3,15 +3,16 @@ import type { Conn } from '../conn';
 import { CorruptArchiveError, QueryError } from '../errors';
 import { toMessage, type MessageRow } from '../rows';
 import { makeSnippet, positiveTerms } from '../snippet';
-import { hasCjk } from '../text';
 import type { Conversation, SearchOptions, SearchResult } from '../types';
-import { DEFAULT_MARKERS, type SearchPlan } from './plan';
+import type { SearchPlan } from './plan';
+
+export const DEFAULT_MARKERS: [string, string] = ['\u0002', '\u0003'];
 
 export function runSearch(c: Conn, plan: SearchPlan | null, opts: SearchOptions, conversation: (id: number) => Conversation | null): SearchResult {
   if (!plan) return { hits: [], nextCursor: null, groups: [] };
-  let rows: Array<MessageRow & { snip: string | null }>;
+  let rows: MessageRow[];
   try {
-    rows = c.all<MessageRow & { snip: string | null }>(plan.sql, ...plan.params);
+    rows = c.all<MessageRow>(plan.sql, ...plan.params);
   } catch (err) {
     if (err instanceof CorruptArchiveError) throw err;
     // the parser quotes every term, so this should not happen; never leak an SQL error to the user
@@ -28,10 +29,7 @@ export function runSearch(c: Conn, plan: SearchPlan | null, opts: SearchOptions,
       conv = conversation(r.conversation_id)!;
       convCache.set(r.conversation_id, conv);
     }
-    // FTS5's snippet is exact for bodies indexed as they are; CJK bodies are indexed split (text.ts)
-    const snippet = r.snip !== null && !hasCjk(r.body) ? r.snip : makeSnippet(r.body, terms, markers);
-    const { snip: _snip, ...row } = r;
-    return { message: toMessage(row), conversation: conv, snippet };
+    return { message: toMessage(r), conversation: conv, snippet: makeSnippet(r.body, terms, markers) };
   });
   const groups = new Map<number, number[]>();
   hits.forEach((h, i) => {
