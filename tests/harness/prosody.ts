@@ -65,13 +65,40 @@ export interface ProsodyServer {
   /** true when this is an XMPP_TEST_SERVER, not the harness's own Prosody */
   external: boolean;
   createUser(name: string, password?: string): Promise<XmppTestUser>;
+  /**
+   * replaces a user's stored roster (Prosody's internal storage file), e.g. with 50,000 entries;
+   * Prosody reads it at that user's next login (write it while the user is offline)
+   */
+  writeRoster(user: XmppTestUser, items: RosterEntry[]): void;
   restart(): Promise<void>;
   stop(): Promise<void>;
   /** recent server log (info level; never stanza contents) */
   log(): string;
 }
 
+export interface RosterEntry {
+  jid: string;
+  name?: string;
+  groups?: string[];
+  subscription?: 'none' | 'to' | 'from' | 'both';
+}
+
 const pw = () => randomBytes(12).toString('base64url');
+
+/** Prosody's datamanager encodes every byte outside [a-zA-Z0-9] of a store path as %xx */
+const encodePath = (s: string) => s.replace(/[^a-zA-Z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/** a roster as Prosody's internal storage writes it: a Lua table keyed by JID, [false] = metadata */
+export function rosterLua(items: RosterEntry[]): string {
+  const q = (v: string) => JSON.stringify(v); // a JSON string literal is a valid Lua string for these
+  const parts = ['return {', '\t[false] = { ["version"] = 1; ["pending"] = {}; };'];
+  for (const it of items) {
+    const groups = (it.groups ?? []).map((g) => `[${q(g)}] = true;`).join(' ');
+    parts.push(`\t[${q(it.jid)}] = { ["subscription"] = ${q(it.subscription ?? 'both')}; ${it.name !== undefined ? `["name"] = ${q(it.name)}; ` : ''}["groups"] = { ${groups} }; };`);
+  }
+  parts.push('};', '');
+  return parts.join('\n');
+}
 
 class PortTaken extends Error {
   constructor(log: string) {
@@ -103,6 +130,7 @@ function externalServer(): ProsodyServer | null {
     caPem: caFile ? readFileSync(caFile, 'utf8') : '',
     users: { alice: mk(usersEnv[0]!), bob: mk(usersEnv[1]!), carol: mk(usersEnv[2]!) },
     external: true,
+    writeRoster: () => { throw new Error('writeRoster is not available against an external XMPP_TEST_SERVER'); },
     createUser: () => Promise.reject(new Error('createUser is not available against an external XMPP_TEST_SERVER')),
     restart: () => Promise.reject(new Error('restart is not available against an external XMPP_TEST_SERVER')),
     stop: async () => {},
@@ -270,6 +298,11 @@ ${Object.values(components).map((c) => `Component ${lua(c.domain)}\n  component_
     users,
     external: false,
     createUser,
+    writeRoster(user, items) {
+      const dir = join(dataDir, encodePath(domain), 'roster');
+      mkdirSync(dir, { recursive: true, mode: 0o750 });
+      writeFileSync(join(dir, `${encodePath(user.name)}.dat`), rosterLua(items), { mode: 0o640 });
+    },
     async restart() {
       await stopProc();
       await launch();
