@@ -126,6 +126,14 @@ describe('search', () => {
     expect(() => store.search('release', { cursor: "n1; DROP TABLE messages" })).toThrow(QueryError);
   });
 
+  it('relevance order ranks inside the index and fetches only the page (no filter, or only from:); other filters join first — same answers', () => {
+    const rel = (q: string) => store.search(q, { order: 'relevance', limit: 500 }).hits.map((h) => h.message.id).sort();
+    const newest = (q: string) => store.search(q, { limit: 500 }).hits.map((h) => h.message.id).sort();
+    for (const q of ['release', 'the', 'release from:bobby', 'the from:carol', 'release account:libera', 'the in:#confab', '会']) expect(rel(q), q).toEqual(newest(q));
+    expect(plan(store.buildSearch('release', { order: 'relevance' }))).toMatch(/CO-ROUTINE f\nSCAN messages_fts VIRTUAL TABLE[^\n]*\nUSE TEMP B-TREE FOR ORDER BY\nSCAN f\nSEARCH m USING INTEGER PRIMARY KEY/);
+    expect(plan(store.buildSearch('release account:libera', { order: 'relevance' }))).not.toMatch(/CO-ROUTINE/);
+  });
+
   it('snippets mark the matches; hits are grouped by conversation and open in context', () => {
     const r = store.search('release', { markers: ['[', ']'] });
     expect(r.hits.map((h) => h.snippet)).toEqual([

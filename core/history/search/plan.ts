@@ -111,6 +111,16 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
     }
     if (lo2 !== null) { where.push('messages_fts.rowid >= ?'); params.push(lo2); }
     if (hi !== null) { where.push('messages_fts.rowid < ?'); params.push(hi); }
+    if (order === 'relevance' && filters.where.length === (who ? 1 : 0)) {
+      // nothing to check per row but (with from:) the sender: rank inside the index and fetch only
+      // the page's rows — joining first fetched all RELEVANCE_WINDOW rows before sorting them
+      const check = who ? ` WHERE ${filters.where[0]!}` : '';
+      params.push(limit + 1, offset, ...filters.params);
+      const sql =
+        `SELECT m.* FROM (SELECT messages_fts.rowid AS id, bm25(messages_fts, 1.0, 0.0) AS score FROM messages_fts WHERE ${where.join(' AND ')} ` +
+        `ORDER BY score LIMIT ? OFFSET ?) f CROSS JOIN messages m ON m.id = f.id${check} ORDER BY f.score`;
+      return { sql, params, parsed, order, limit, offset };
+    }
     where.push(...filters.where);
     params.push(...filters.params);
     const orderBy = order === 'newest' ? 'messages_fts.rowid DESC' : 'bm25(messages_fts, 1.0, 0.0)';
