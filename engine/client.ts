@@ -53,7 +53,7 @@ function tsxImportUrl(): string {
 export function startEngineProcess(opts: EngineProcessOptions): EngineProcess {
   const entry = opts.entry ?? join(here, 'main.ts');
   if (!existsSync(entry)) throw new Error(`engine entry not found: ${entry}`);
-  const execArgv = entry.endsWith('.ts') ? ['--import', tsxImportUrl()] : [];
+  const execArgv = /\.m?ts$/.test(entry) ? ['--import', tsxImportUrl()] : [];
   const stderrOpt = opts.stderr ?? 'inherit';
   const child: ChildProcess = spawn(opts.execPath ?? process.execPath, [...execArgv, entry, '--data', opts.dataDir], {
     stdio: ['ignore', 'ignore', typeof stderrOpt === 'function' ? 'pipe' : stderrOpt, 'ipc'],

@@ -36,7 +36,9 @@ export async function run(ctx: BenchContext): Promise<void> {
   const rate = Number(ctx.options.rate ?? 2000);
   const irc = await startNgircd({ options: ['MaxPenaltyTime = 0'] });
   const dataDir = join(ctx.tempDir('load'), 'data');
-  const engine = startEngineProcess({ dataDir, env: { CONFAB_TEST_KDF_N: '1024' }, stderr: 'ignore', timeoutMs: 120_000 });
+  // CONFAB_BENCH_ENGINE_ENTRY: another engine entry (e.g. a wrapper that records a CPU profile)
+  const entry = process.env.CONFAB_BENCH_ENGINE_ENTRY;
+  const engine = startEngineProcess({ dataDir, env: { CONFAB_TEST_KDF_N: '1024' }, stderr: 'ignore', timeoutMs: 120_000, ...(entry ? { entry } : {}) });
   const peers: RawIrc[] = [];
   try {
     await engine.ready;

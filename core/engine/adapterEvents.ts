@@ -56,6 +56,7 @@ export function onAdapterEvent(ctx: EngineContext, rt: AccountRuntime, e: Adapte
       break;
     case 'room-left': {
       rt.rooms.delete(e.roomId);
+      ctx.roomContacts.refresh(rt);
       const conv = store.findConversation(rt.account.id, 'room', e.roomId);
       if (conv) ctx.views.emitConversation(conv.id);
       break;
@@ -66,11 +67,15 @@ export function onAdapterEvent(ctx: EngineContext, rt: AccountRuntime, e: Adapte
       if (e.replace) r.occupants.clear();
       for (const o of e.occupants) r.occupants.set(o.nick, o);
       ctx.views.emitMembers(rt, e.roomId);
+      ctx.roomContacts.refresh(rt, e.roomId);
       break;
     }
     case 'occupant-left': {
       const r = rt.rooms.get(e.roomId);
-      if (r?.occupants.delete(e.nick)) ctx.views.emitMembers(rt, e.roomId);
+      if (r?.occupants.delete(e.nick)) {
+        ctx.views.emitMembers(rt, e.roomId);
+        ctx.roomContacts.refresh(rt, e.roomId);
+      }
       break;
     }
     case 'nick-changed': {
@@ -85,6 +90,7 @@ export function onAdapterEvent(ctx: EngineContext, rt: AccountRuntime, e: Adapte
           ctx.views.emitMembers(rt, id);
         }
       }
+      ctx.roomContacts.refresh(rt);
       break;
     }
     case 'topic': {

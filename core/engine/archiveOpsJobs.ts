@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { ContractError, type CommandParsed } from '../../contract/index';
 import { exportSummaryDTO, importSummaryDTO } from '../archive/dto';
 import { DiskFullError } from '../archive/errors';
-import { writeExport } from '../archive/export/index';
+import { writeExportSteps } from '../archive/export/index';
 import { importSteps, type ImportProgress, type ImportTouched } from '../archive/importer';
 import type { JobRunner } from '../archive/jobs';
 import { collectSteps, type Selection } from '../archive/select';
@@ -115,8 +115,12 @@ export function startExport(ctx: EngineContext, jobs: JobRunner, input: ExportIn
       r = collect.next();
     }
     const messages = r.value;
-    yield { done: messages.length, total: messages.length };
-    return writeExport(dir, messages, { title, selection: { scope, ...range }, formats });
+    // writing: the bar is full, the files are written a chunk per step
+    const write = writeExportSteps(dir, messages, { title, selection: { scope, ...range }, formats });
+    for (let w = write.next(); ; w = write.next()) {
+      if (w.done) return w.value;
+      yield { done: messages.length, total: messages.length };
+    }
   })();
   return jobs.start({ kind: 'export', unit: 'messages', steps, summary: (m) => ({ export: exportSummaryDTO(dir, m) }) }).jobId;
 }

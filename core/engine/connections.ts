@@ -81,5 +81,6 @@ export class Connections {
     this.ctx.outbox.connectionLost(rt);
     this.ctx.heartbeat.beat();
     this.ctx.views.emitPeopleOf(rt);
+    this.ctx.roomContacts.refresh(rt);
   }
 }

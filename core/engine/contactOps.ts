@@ -62,6 +62,7 @@ export const contactOps: HandlerFamily = (ctx: EngineContext) => {
     'people.merge': ({ personIds }) => {
       const s = ctx.store;
       const people = personIds.map((pid) => ctx.views.requirePerson(pid));
+      if (people.some((p) => p.identities.some((i) => i.source === 'room'))) throw new ContractError('invalid', 'add the people you met in a room to your contacts before merging them');
       const contactIds = people.flatMap((p) => p.identities.map((i) => s.findContact(Number(i.accountId), i.address)?.id)).filter((x): x is number => x !== undefined);
       const mc = s.linkContacts(people[0]!.name, contactIds);
       const pid = `m${mc.id}`;
@@ -87,7 +88,8 @@ export const contactOps: HandlerFamily = (ctx: EngineContext) => {
       for (const p of out) ctx.emit({ type: 'contacts.changed', payload: p });
       return out;
     },
-    'people.suggestions': () => suggestMerges(ctx.views.allPeople()),
+    // room people are not stored: they cannot be merged (yet), so they are not suggested
+    'people.suggestions': () => suggestMerges(ctx.views.allPeople().filter((p) => !p.identities.some((i) => i.source === 'room'))),
     'people.rename': ({ personId, name }) => {
       const s = ctx.store;
       if (personId.startsWith('m')) {

@@ -13,6 +13,7 @@ import { Heartbeat } from './heartbeat';
 import { Ingest } from './ingest';
 import { Outbox } from './outbox';
 import { PersistedCounters } from './persisted';
+import { RoomContacts } from './roomContacts';
 import { Roster } from './roster';
 import { StatusControl } from './statusControl';
 import { Views } from './views';
@@ -44,6 +45,7 @@ export class EngineContext {
   readonly outbox: Outbox;
   readonly catchUp: CatchUp;
   readonly roster: Roster;
+  readonly roomContacts: RoomContacts;
   readonly status: StatusControl;
   readonly connections: Connections;
   readonly counters: PersistedCounters;
@@ -59,6 +61,7 @@ export class EngineContext {
     this.outbox = new Outbox(this);
     this.catchUp = new CatchUp(this);
     this.roster = new Roster(this);
+    this.roomContacts = new RoomContacts(this);
     this.status = new StatusControl(this);
     this.connections = new Connections(this);
     this.counters = new PersistedCounters(this);

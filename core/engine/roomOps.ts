@@ -36,6 +36,7 @@ export const roomOps: HandlerFamily = (ctx: EngineContext) => ({
     saveRooms(ctx, rt, savedRooms(ctx, rt).filter((r) => r.roomId !== c.address));
     if (rt.online && rt.adapter?.rooms) await rt.adapter.rooms.part(c.address, reason).catch(() => {});
     rt.rooms.delete(c.address);
+    ctx.roomContacts.refresh(rt);
     ctx.views.emitConversation(c.id);
     return null;
   },

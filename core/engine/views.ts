@@ -65,12 +65,14 @@ export class Views {
   identity(c: Contact): IdentityDTO {
     const rt = this.ctx.runtimes.get(String(c.accountId));
     const res = rt?.presence.get(c.address);
-    const best = res ? bestPresence([...res.values()]) : { show: 'offline' as const };
+    // nothing from the roster / MONITOR: being in a room with us says they are there
+    const best = res ? bestPresence([...res.values()]) : ((rt && this.ctx.roomContacts.presenceOf(rt, c.address)) ?? { show: 'offline' as const });
     const presence = { show: best.show, ...('status' in best && best.status ? { status: best.status } : {}), ...('idleSince' in best && best.idleSince ? { idleSince: best.idleSince } : {}) };
     return { accountId: String(c.accountId), address: c.address, ...(c.name ? { name: c.name } : {}), groups: c.groups, presence, source: rt?.adapter?.rooms && !c.address.includes('@') ? 'monitor' : 'roster' };
   }
 
   personById(pid: string): PersonDTO | null {
+    if (!pid.startsWith('m') && !pid.startsWith('c')) return this.ctx.roomContacts.personById(pid);
     const meta = this.peopleMeta();
     const vip = this.ctx.settings.breakthrough.people.includes(pid) || meta.vip.includes(pid);
     if (pid.startsWith('m')) {
@@ -101,7 +103,7 @@ export class Views {
       const p = this.personById(personIdOf(c));
       if (p) out.push(p);
     }
-    return out;
+    return out.concat(this.ctx.roomContacts.list());
   }
 
   personIdFor(accountId: number, address: string): string | undefined {

@@ -4,46 +4,18 @@
 // In-process engine with a stub protocol (the XMPP path of the same burst: tests/soak/hostile-xmpp.soak.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createDispatcher, unwrap, type CommandInput, type CommandName, type CommandOutput } from '../../contract/index';
-import { Engine } from '../../core/engine/index';
-import { ProtocolRegistry } from '../../core/protocol/registry';
-import type { AdapterListener, ProtocolAdapter, ProtocolDescriptor } from '../../core/protocol/types';
-import { silentLogger } from '../../core/util/logger';
+import type { Engine } from '../../core/engine/index';
+import type { AdapterListener } from '../../core/protocol/types';
 import { tempDir } from '../harness/util';
-import { until } from './lib';
+import { startInProcessEngine, stubProtocol, until, type InProcessEngine } from './lib';
 
 const N = 5000;
 const tmp = tempDir('rel-engine-roster');
 const listeners = new Map<string, AdapterListener>();
-const stub: ProtocolDescriptor = {
-  id: 'stub',
-  displayName: 'Stub',
-  configFields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
-  validateConfig: () => ({}),
-  validateAddress: (id) => ({ ok: true, normalized: id }),
-  create(config): ProtocolAdapter {
-    const name = String(config['name']);
-    return {
-      caps: { presenceShows: ['available'], maxMessageBytes: 1000, serverAck: false, deliveryReceipts: false, stableClientIds: false },
-      connect: async () => {},
-      disconnect: async () => {},
-      subscribe(l) {
-        listeners.set(name, l);
-        return () => listeners.delete(name);
-      },
-      normalize: (id) => ({ ok: true, normalized: id }),
-      setPresence: async () => {},
-      send: async () => {},
-    };
-  },
-};
 let engine: Engine;
-let call: <K extends CommandName>(cmd: K, input: CommandInput<K>) => Promise<CommandOutput<K>>;
+let call: InProcessEngine['call'];
 beforeAll(async () => {
-  engine = new Engine({ dataDir: join(tmp.path, 'stub'), registry: new ProtocolRegistry([stub]), log: silentLogger, emit: () => {}, kdf: { N: 1024 } });
-  const d = createDispatcher(engine.handlers);
-  call = async (cmd, input) => unwrap(await d(cmd, input)) as never;
-  await call('archive.create', { passphrase: 'stub passphrase 1' });
+  ({ engine, call } = await startInProcessEngine(join(tmp.path, 'stub'), [stubProtocol(listeners)]));
 });
 afterAll(async () => {
   await engine?.shutdown();

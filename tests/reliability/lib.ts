@@ -8,7 +8,11 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unwrap, type AnyEvent, type CommandInput, type CommandName, type CommandOutput, type Reply } from '../../contract/index';
+import { createDispatcher, unwrap, type AnyEvent, type CommandInput, type CommandName, type CommandOutput, type Reply } from '../../contract/index';
+import { Engine } from '../../core/engine/index';
+import { ProtocolRegistry } from '../../core/protocol/registry';
+import type { AdapterListener, ProtocolAdapter, ProtocolDescriptor } from '../../core/protocol/types';
+import { silentLogger } from '../../core/util/logger';
 import { startEngineProcess, type EngineProcess } from '../../engine/client';
 import { openArchive } from '../../core/history/index';
 import { connect as dbConnect } from '../../core/history/db';
@@ -312,4 +316,51 @@ export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
       await new Promise<void>((r) => srv.close(() => r()));
     },
   };
+}
+
+/**
+ * A stub protocol for in-process engine tests: its adapters connect at once, do nothing on the wire,
+ * and hand their event listener to `listeners` under the account's "name", so a test can play the
+ * server. `extra` adds capability groups (e.g. rooms).
+ */
+export function stubProtocol(listeners: Map<string, AdapterListener>, extra: Partial<ProtocolAdapter> = {}): ProtocolDescriptor {
+  return {
+    id: 'stub',
+    displayName: 'Stub',
+    configFields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
+    validateConfig: () => ({}),
+    validateAddress: (id) => ({ ok: true, normalized: id }),
+    create(config): ProtocolAdapter {
+      const name = String(config['name']);
+      return {
+        caps: { presenceShows: ['available'], maxMessageBytes: 1000, serverAck: false, deliveryReceipts: false, stableClientIds: false },
+        connect: async () => {},
+        disconnect: async () => {},
+        subscribe(l) {
+          listeners.set(name, l);
+          return () => listeners.delete(name);
+        },
+        normalize: (id) => ({ ok: true, normalized: id }),
+        setPresence: async () => {},
+        send: async () => {},
+        ...extra,
+      };
+    },
+  };
+}
+
+export interface InProcessEngine {
+  engine: Engine;
+  events: AnyEvent[];
+  call<K extends CommandName>(cmd: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
+}
+
+/** the engine in this process (same Engine and validating dispatcher as the engine process), archive created */
+export async function startInProcessEngine(dataDir: string, protocols: ProtocolDescriptor[]): Promise<InProcessEngine> {
+  const events: AnyEvent[] = [];
+  const engine = new Engine({ dataDir, registry: new ProtocolRegistry(protocols), log: silentLogger, emit: (e) => events.push(e), kdf: { N: 1024 } });
+  const dispatch = createDispatcher(engine.handlers);
+  const call = (async (cmd: CommandName, input: unknown) => unwrap(await dispatch(cmd, input))) as InProcessEngine['call'];
+  await call('archive.create', { passphrase: PASSPHRASE });
+  return { engine, events, call };
 }
