@@ -15,7 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** where pidfiles live (one per running server process group) */
@@ -70,9 +70,12 @@ function killAll(): void {
 
 function onSignal(sig: NodeJS.Signals): void {
   killAll();
-  // die of the signal as we would have without this handler (unless someone else handles it too)
+  // die of the signal as we would have without this handler; when someone else listens too (e.g.
+  // Playwright closing its browsers), let their handlers run first, then exit: a test process that
+  // outlived its signal would go on driving servers that are gone (seen: an orphaned vitest worker)
   process.off(sig, onSignal);
   if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+  else setTimeout(() => process.exit(128 + (constants.signals[sig] ?? 0)), 500).unref();
 }
 
 // reads "+pgid" / "-pgid" lines; when stdin closes (our process is gone) kills what is left
