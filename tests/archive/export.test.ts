@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalJson, FILES, linkHash, verifyExport, writeExport, type ExportMessage } from '../../core/archive/export/index';
+import { canonicalJson, FILES, linkHash, renderHtml, renderText, verifyExport, writeExport, writeExportSteps, type ExportMessage } from '../../core/archive/export/index';
 import { tempDir } from '../harness/util';
 
 const tmp = tempDir('archive-export');
@@ -30,6 +30,19 @@ const lines = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8').spl
 const put = (dir: string, f: string, l: string[]) => writeFileSync(join(dir, f), l.join('\n'));
 
 describe('export + verify', () => {
+  it('a large export is written in steps, byte for byte the whole-string rendering, and verifies', () => {
+    const dir = join(tmp.path, 'big');
+    const messages = Array.from({ length: 5_000 }, (_, i) => msg(i + 1, i % 1000 === 0 ? { body: 'two\nlines', kind: 'action' } : {}));
+    const createdAt = '2026-11-28T00:00:00.000Z';
+    const steps = writeExportSteps(dir, messages, { title: 'big', selection: {}, createdAt });
+    let yields = 0;
+    for (let r = steps.next(); !r.done; r = steps.next()) yields++;
+    expect(yields).toBeGreaterThan(3);
+    expect(readFileSync(join(dir, FILES.html), 'utf8')).toBe(renderHtml(messages, 'big', createdAt));
+    expect(readFileSync(join(dir, FILES.txt), 'utf8')).toBe(renderText(messages, 'big', createdAt));
+    expect(verifyExport(dir)).toMatchObject({ ok: true, count: 5_000, problems: [] });
+  });
+
   it('an untouched export verifies, with its chain head', () => {
     const dir = fresh();
     const m = JSON.parse(readFileSync(join(dir, FILES.manifest), 'utf8'));

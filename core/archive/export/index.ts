@@ -2,10 +2,12 @@
  * Export to a folder (transcript.html, transcript.txt, messages.jsonl, manifest.json) and
  * `verify` of such a folder. Pure over ExportMessage lists + the file system of the target folder.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, GENESIS, linkHash, sha256 } from './chain';
-import { renderHtml, renderText } from './render';
+import { htmlLines, renderHtml, renderText, textLines } from './render';
+import { drain } from '../steps';
 import type { ExportFormat, ExportMessage, Manifest } from './types';
 
 export * from './types';
@@ -14,16 +16,16 @@ export { escapeHtml, renderHtml, renderText } from './render';
 
 export const FILES = { html: 'transcript.html', txt: 'transcript.txt', jsonl: 'messages.jsonl', manifest: 'manifest.json' } as const;
 
-export function chainLines(messages: ExportMessage[]): { text: string; head: string } {
+/** the lines of messages.jsonl (each link of the hash chain); returns the chain head */
+export function* chainLineGen(messages: ExportMessage[]): Generator<string, string> {
   let prev = GENESIS;
-  const lines: string[] = [];
-  messages.forEach((message, i) => {
+  for (const [i, message] of messages.entries()) {
     const seq = i + 1;
     const hash = linkHash(prev, seq, message);
-    lines.push(canonicalJson({ seq, prev, hash, message }));
+    yield canonicalJson({ seq, prev, hash, message });
     prev = hash;
-  });
-  return { text: lines.length ? lines.join('\n') + '\n' : '', head: prev };
+  }
+  return prev;
 }
 
 export interface WriteExportOptions {
@@ -34,28 +36,65 @@ export interface WriteExportOptions {
   createdAt?: string;
 }
 
-/** Writes the export into `dir` (created; must be empty or absent) and returns its manifest. */
-export function writeExport(dir: string, messages: ExportMessage[], opts: WriteExportOptions): Manifest {
+/** lines written between two yields of writeExportSteps */
+const LINES_PER_STEP = 2000;
+
+/**
+ * Writes the export into `dir` (created; must be empty or absent), file by file in chunks of lines,
+ * yielding after each chunk (the engine gives its event loop a turn there); returns the manifest.
+ * The bytes are the same as the renderers' whole-string output, so `verify` can re-render them.
+ */
+export function* writeExportSteps(dir: string, messages: ExportMessage[], opts: WriteExportOptions): Generator<void, Manifest> {
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`export folder ${dir} is not empty`);
   mkdirSync(dir, { recursive: true });
   const createdAt = opts.createdAt ?? new Date().toISOString();
   const formats: ExportFormat[] = [...new Set<ExportFormat>(['jsonl', ...(opts.formats ?? ['html', 'txt'])])];
-  const chain = chainLines(messages);
-  const contents: [string, string][] = [];
-  if (formats.includes('html')) contents.push([FILES.html, renderHtml(messages, opts.title, createdAt)]);
-  if (formats.includes('txt')) contents.push([FILES.txt, renderText(messages, opts.title, createdAt)]);
-  contents.push([FILES.jsonl, chain.text]);
-  const files = contents.map(([name, text]) => {
-    const buf = Buffer.from(text, 'utf8');
-    writeFileSync(join(dir, name), buf, { mode: 0o600 });
-    return { name, sha256: sha256(buf), bytes: buf.length };
-  });
+  let chainHead = GENESIS;
+  const chain = function* () {
+    chainHead = yield* chainLineGen(messages);
+  };
+  const sources: [string, Iterable<string>][] = [];
+  if (formats.includes('html')) sources.push([FILES.html, htmlLines(messages, opts.title, createdAt)]);
+  if (formats.includes('txt')) sources.push([FILES.txt, textLines(messages, opts.title, createdAt)]);
+  sources.push([FILES.jsonl, chain()]);
+  const files: Manifest['files'] = [];
+  for (const [name, lines] of sources) {
+    const fd = openSync(join(dir, name), 'wx', 0o600);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      let chunk: string[] = [];
+      const flush = () => {
+        const buf = Buffer.from(chunk.length ? chunk.join('\n') + '\n' : '', 'utf8');
+        writeSync(fd, buf);
+        hash.update(buf);
+        bytes += buf.length;
+        chunk = [];
+      };
+      for (const line of lines) {
+        chunk.push(line);
+        if (chunk.length >= LINES_PER_STEP) {
+          flush();
+          yield;
+        }
+      }
+      flush();
+    } finally {
+      closeSync(fd);
+    }
+    files.push({ name, sha256: hash.digest('hex'), bytes });
+  }
   const manifest: Manifest = {
     format: 'confab-export', version: 1, createdAt, title: opts.title, selection: opts.selection,
-    count: messages.length, chainHead: chain.head, formats, files,
+    count: messages.length, chainHead, formats, files,
   };
   writeFileSync(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
   return manifest;
+}
+
+/** Writes the export into `dir` (created; must be empty or absent) at once and returns its manifest. */
+export function writeExport(dir: string, messages: ExportMessage[], opts: WriteExportOptions): Manifest {
+  return drain(writeExportSteps(dir, messages, opts));
 }
 
 export interface VerifyProblem {

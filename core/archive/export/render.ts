@@ -39,23 +39,26 @@ function textLine(m: ExportMessage): string {
   return head + lines[0] + (lines.length > 1 ? '\n' + lines.slice(1).map((l) => '    ' + l).join('\n') : '') + edited;
 }
 
-/** plain text: one section per conversation, one line per message (continuations indented) */
-export function renderText(messages: ExportMessage[], title: string, createdAt: string): string {
-  const out: string[] = [`Confab export: ${title}`, `exported ${createdAt}, ${messages.length} messages, times in UTC`, ''];
+/** plain text, line by line: one section per conversation, one line per message (continuations indented) */
+export function* textLines(messages: ExportMessage[], title: string, createdAt: string): Generator<string> {
+  yield* [`Confab export: ${title}`, `exported ${createdAt}, ${messages.length} messages, times in UTC`, ''];
   let cur = '';
   for (const m of messages) {
     if (convKey(m) !== cur) {
       cur = convKey(m);
-      out.push('', `== ${convLabel(m)} ==`);
+      yield* ['', `== ${convLabel(m)} ==`];
     }
-    out.push(textLine(m));
+    yield textLine(m);
   }
-  return out.join('\n') + '\n';
 }
 
-/** a readable, self-contained HTML transcript; every message on its own line of the file */
-export function renderHtml(messages: ExportMessage[], title: string, createdAt: string): string {
-  const out: string[] = [
+export function renderText(messages: ExportMessage[], title: string, createdAt: string): string {
+  return [...textLines(messages, title, createdAt)].join('\n') + '\n';
+}
+
+/** a readable, self-contained HTML transcript, line by line; every message on its own line of the file */
+export function* htmlLines(messages: ExportMessage[], title: string, createdAt: string): Generator<string> {
+  yield* [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
@@ -72,22 +75,25 @@ export function renderHtml(messages: ExportMessage[], title: string, createdAt: 
   let open = false;
   for (const m of messages) {
     if (convKey(m) !== cur) {
-      if (open) out.push('</div>');
+      if (open) yield '</div>';
       cur = convKey(m);
-      out.push(`<h2>${escapeHtml(convLabel(m))}</h2>`, '<div class="conv">');
+      yield* [`<h2>${escapeHtml(convLabel(m))}</h2>`, '<div class="conv">'];
       open = true;
     }
     const t = isoSeconds(m.time);
     const body = m.retractedAt ? '(retracted)' : m.body;
     const cls = m.kind === 'system' ? 'system' : m.kind === 'action' ? `action ${m.direction}` : m.direction;
     const name = m.kind === 'system' ? '' : m.kind === 'action' ? `* ${who(m)}` : m.kind === 'notice' ? `-${who(m)}-` : who(m);
-    out.push(
+    yield (
       `<p class="msg ${cls}" id="m${m.id}"><time datetime="${new Date(m.time).toISOString()}">${t}</time>` +
         (name ? `<span class="who">${escapeHtml(name)}</span>` : '') +
-        `<span class="body">${escapeHtml(body).replace(/\r?\n/g, '&#10;')}</span>${m.editedAt ? ' <em>(edited)</em>' : ''}</p>`,
+        `<span class="body">${escapeHtml(body).replace(/\r?\n/g, '&#10;')}</span>${m.editedAt ? ' <em>(edited)</em>' : ''}</p>`
     );
   }
-  if (open) out.push('</div>');
-  out.push('</body></html>');
-  return out.join('\n') + '\n';
+  if (open) yield '</div>';
+  yield '</body></html>';
+}
+
+export function renderHtml(messages: ExportMessage[], title: string, createdAt: string): string {
+  return [...htmlLines(messages, title, createdAt)].join('\n') + '\n';
 }
