@@ -8,6 +8,7 @@ import { AdapterError, type ContactsGroup } from '../../core/protocol/types';
 import type { IrcAccount } from './account';
 import type { IrcContext, Watched } from './context';
 import { DEFAULT_RULES, normalizeName, validateNick } from './names';
+import { forgetPeerIfGone } from './peers';
 import { packList } from './split';
 
 export class IrcBuddies {
@@ -156,6 +157,7 @@ export class IrcBuddies {
     if (!w) return;
     this.watched.delete(key);
     const ctx = this.account.ctx;
+    if (ctx) forgetPeerIfGone(ctx, w.nick);
     if (!ctx?.registered || !this.monitorSupported(ctx)) return;
     if (ctx.monitorOverflow.delete(key) || this.added.delete(key)) return; // polled by ISON, or not sent yet: never on the server's list
     ctx.send(`MONITOR - ${w.nick}`);

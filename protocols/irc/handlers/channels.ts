@@ -66,9 +66,11 @@ export const channelsHandler: Handler = (ctx, hooks) => {
     const roomId = ctx.norm(channel);
     const ch = ctx.channels.get(roomId);
     if (isSelf(ctx, nick)) {
+      const members = ch ? [...ch.members.values()] : [];
       if (ch) { ch.joined = false; ch.members.clear(); }
       // a channel we left on purpose is not rejoined on reconnect; a kick neither
       ctx.channels.delete(roomId);
+      for (const m of members) forgetPeerIfGone(ctx, m.nick);
       ctx.emit({ type: 'room-left', roomId, ...(reason ? { reason } : {}), ...(kickedBy ? { kickedBy } : {}) });
       return;
     }
