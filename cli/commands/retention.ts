@@ -35,7 +35,10 @@ Examples:
   confab retention apply
   confab retention audit
 
-Changes and apply need the archive's write lock (close the app first); show and audit do not.`);
+Changes and apply need the archive's write lock (close the app first); show and audit do not.
+The app applies the policy itself when it opens the archive and every hour (nothing while a hold is on);
+its settings offer the same policy, hold and audit log. Deleted messages are gone for good (rows and
+search index, freed space zeroed); every deletion and blocked attempt is in the audit log.`);
 
   r.command('show').description('the policy per account and the legal hold').option('--json', 'JSON').action(async (f: { json?: boolean }) => {
     await withStore(g(), 'read', 'retention show', (store) => {
@@ -56,7 +59,7 @@ Changes and apply need the archive's write lock (close the app first); show and 
       await withStore(g(), 'write', 'changing retention', (store) => {
         const id = accountId(store, spec);
         setAccountRetention(store, id, days);
-        process.stdout.write(`account ${id}: ${days === null ? 'keep forever' : `messages older than ${days} days are deleted by "confab retention apply"`} (recorded in the audit log)\n`);
+        process.stdout.write(`account ${id}: ${days === null ? 'keep forever' : `messages older than ${days} days are deleted by the app (at start and hourly) or "confab retention apply"`} (recorded in the audit log)\n`);
       });
     });
 
