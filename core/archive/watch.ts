@@ -17,6 +17,8 @@ import { archiveDb, writeTx } from './tables';
 
 /** matches whose server time is older than (last report − this) are history, not news */
 export const RECENT_WINDOW = 7 * 86_400_000;
+/** matches looked at per watch and poll, newest first */
+export const MAX_SCAN = 1000;
 
 export interface Watch {
   id: number;
@@ -66,18 +68,22 @@ export function removeWatch(store: HistoryStore, nameOrId: string | number): boo
  * New matches of every watch since the last poll, oldest first. With `advance` (default) the watches'
  * marks move past them, so each message is reported once.
  */
-export function pollWatches(store: HistoryStore, opts: { advance?: boolean; maxPerWatch?: number; markers?: [string, string] } = {}): WatchMatch[] {
+export function pollWatches(store: HistoryStore, opts: { advance?: boolean; maxPerWatch?: number; maxScan?: number; markers?: [string, string] } = {}): WatchMatch[] {
   const all = listWatches(store);
   const out: WatchMatch[] = [];
   const max = opts.maxPerWatch ?? 500;
+  // a watch on a common word has many recent matches: each poll looks at the newest ones only
+  // (late, old-dated messages beyond them are not reported)
+  const maxScan = opts.maxScan ?? MAX_SCAN;
   const moved: Watch[] = [];
   for (const w of all) {
     const fresh: SearchHit[] = [];
     let cursor: string | null = null;
+    let scanned = 0;
     outer: do {
       const page = store.search(w.query, { limit: 100, cursor, ...(opts.markers ? { markers: opts.markers } : {}) });
       for (const h of page.hits) {
-        if (h.message.serverTime < w.lastReceived - RECENT_WINDOW || fresh.length >= max) break outer;
+        if (h.message.serverTime < w.lastReceived - RECENT_WINDOW || fresh.length >= max || scanned++ >= maxScan) break outer;
         if (h.message.receivedTime > w.lastReceived) fresh.push(h);
       }
       cursor = page.nextCursor;

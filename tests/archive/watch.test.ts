@@ -81,3 +81,13 @@ describe('keyword watch', () => {
     expect(listWatches(store).map((w) => w.name)).toEqual(['outage']);
   });
 });
+
+describe('keyword watch on a common word', () => {
+  it('looks at the newest matches only, so a poll stays cheap; new ones among them are reported', () => {
+    const w = addWatch(store, 'common', 'chatter', { now: t });
+    for (let i = 0; i < 30; i++) say(`chatter ${i}`);
+    const got = pollWatches(store, { maxScan: 10 }).filter((m) => m.watch === 'common');
+    expect(got.map((m) => m.hit.message.body)).toEqual(Array.from({ length: 10 }, (_, i) => `chatter ${20 + i}`));
+    expect(removeWatch(store, w.id)).toBe(true);
+  });
+});
