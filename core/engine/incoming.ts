@@ -10,8 +10,10 @@ import { effectiveStatus } from './presence';
 export function afterIncoming(ctx: EngineContext, rt: AccountRuntime, conv: Conversation, m: Message, mention: boolean) {
   const settings = ctx.settings;
   const eff = effectiveStatus(ctx.status.state);
-  const personId = ctx.views.personIdFor(rt.account.id, conv.kind === 'direct' ? conv.address : m.sender);
-  const vip = personId !== undefined && settings.breakthrough.people.includes(personId);
+  // the sender's person costs a lookup: only when a VIP list or the DND digest needs it
+  let pid: string | undefined | null = null;
+  const personId = () => (pid === null ? (pid = ctx.views.personIdFor(rt.account.id, conv.kind === 'direct' ? conv.address : m.sender)) : pid);
+  const vip = settings.breakthrough.people.length > 0 && settings.breakthrough.people.includes(personId() ?? '');
   const muted = ctx.mutedSet().has(String(conv.id));
   const d = decideNotification({
     direction: 'in',
@@ -21,6 +23,7 @@ export function afterIncoming(ctx: EngineContext, rt: AccountRuntime, conv: Conv
     conversationKind: conv.kind,
     muted,
     selfNames: ctx.views.selfNames(rt, conv),
+    mention,
     vip,
     keywords: settings.breakthrough.keywords,
     dnd: eff.dnd,
@@ -38,7 +41,8 @@ export function afterIncoming(ctx: EngineContext, rt: AccountRuntime, conv: Conv
     digest.messages++;
     if (mention) digest.mentions++;
     const key = String(conv.id);
-    const f = digest.from.get(key) ?? { name: title, ...(personId ? { personId } : {}), conversationId: key, messages: 0, mentions: 0 };
+    const p = personId();
+    const f = digest.from.get(key) ?? { name: title, ...(p ? { personId: p } : {}), conversationId: key, messages: 0, mentions: 0 };
     f.messages++;
     if (mention) f.mentions++;
     digest.from.set(key, f);

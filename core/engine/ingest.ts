@@ -16,6 +16,9 @@ type Incoming = { rt: AccountRuntime; m: IncomingMessage };
 /** incoming client ids remembered per conversation for dedup, and conversations kept in memory */
 const RECENT_IN = 500;
 const RECENT_CONVS = 2000;
+/** messages per transaction when the ingest runs on its own (a flood is written in slices, so
+ *  commands and other accounts get turns in between; sync flushes write everything) */
+const SLICE = 250;
 /** a server time later than this ahead of our clock is not believed */
 const MAX_FUTURE_MS = 86_400_000;
 
@@ -39,19 +42,28 @@ export class Ingest {
       this.flush();
       return;
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.schedule();
   }
 
-  /** one transaction for everything that arrived since the last tick */
-  flush() {
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush(SLICE);
+    });
+  }
+
+  /** one transaction for what arrived (at most `max` messages; the rest waits for the next turn) */
+  flush(max = Infinity) {
     const ctx = this.ctx;
-    this.scheduled = false;
     if (!this.queue.length || !ctx.archive.store) return;
-    const queued = this.queue;
-    this.queue = [];
+    let queued = this.queue;
+    if (queued.length > max) {
+      this.queue = queued.slice(max);
+      queued = queued.slice(0, max);
+      this.schedule();
+    } else this.queue = [];
     const store = ctx.store;
     const convs = new Map<string, Conversation>();
     const convById = new Map<number, Conversation>();
@@ -161,7 +173,8 @@ export class Ingest {
     for (const [rt, c] of cursors) store.setSetting(K.catchup(rt.id), c);
     ctx.counters.save();
     if (added.length) ctx.emit({ type: 'messages.added', payload: { messages: added } });
-    for (const id of touched) ctx.views.emitConversation(id);
+    // unread counts etc.: coalesced, a flood does not rebuild a conversation for every slice
+    for (const id of touched) ctx.views.touchConversation(id);
   }
 
   private recentIncoming(conversationId: number): Set<string> {

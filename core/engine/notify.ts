@@ -16,6 +16,8 @@ export interface NotifyInput {
   muted: boolean;
   /** own nick(s) / names that count as a mention */
   selfNames: readonly string[];
+  /** already known (the ingest computed it): saves matching the names again */
+  mention?: boolean;
   /** the sender's person is a breakthrough VIP */
   vip: boolean;
   keywords: readonly string[];
@@ -31,11 +33,19 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** compiled word patterns (the same few names and keywords are checked for every message) */
+const wordRes = new Map<string, RegExp>();
+
 /** the word appears on its own (not inside another word), case-insensitive */
 export function containsWord(body: string, word: string): boolean {
   const w = word.trim();
   if (!w) return false;
-  return new RegExp(`(^|[^\\p{L}\\p{N}_])${escapeRe(w)}($|[^\\p{L}\\p{N}_])`, 'iu').test(body);
+  let re = wordRes.get(w);
+  if (!re) {
+    if (wordRes.size >= 1000) wordRes.clear();
+    wordRes.set(w, (re = new RegExp(`(^|[^\\p{L}\\p{N}_])${escapeRe(w)}($|[^\\p{L}\\p{N}_])`, 'iu')));
+  }
+  return re.test(body);
 }
 
 export function isMention(body: string, selfNames: readonly string[]): boolean {
@@ -43,7 +53,7 @@ export function isMention(body: string, selfNames: readonly string[]): boolean {
 }
 
 export function decideNotification(m: NotifyInput): NotifyDecision {
-  const mention = m.direction === 'in' && isMention(m.body, m.selfNames);
+  const mention = m.direction === 'in' && (m.mention ?? isMention(m.body, m.selfNames));
   if (m.direction !== 'in') return { notify: false, mention, why: 'own message' };
   if (m.replay) return { notify: false, mention, why: 'history replay' };
   if (m.kind === 'system') return { notify: false, mention, why: 'system message' };

@@ -11,6 +11,9 @@ import { isMention } from './notify';
 import { routeReply, toPerson } from './people';
 import { bestPresence } from './presence';
 
+/** how long incoming messages' conversation updates are gathered before they are sent */
+const CONV_COALESCE_MS = 100;
+
 export interface PeopleMeta {
   vip: string[];
   order: Record<string, string[]>;
@@ -199,6 +202,23 @@ export class Views {
   emitConversation(id: number) {
     const c = this.store.getConversation(id);
     if (c) this.ctx.emit({ type: 'conversations.changed', payload: this.conversationDTO(c) });
+  }
+
+  private touched = new Set<number>();
+  private touchTimer: NodeJS.Timeout | null = null;
+
+  /** the conversation changed by incoming messages: one conversations.changed per CONV_COALESCE_MS at most */
+  touchConversation(id: number) {
+    this.touched.add(id);
+    if (this.touchTimer) return;
+    this.touchTimer = setTimeout(() => {
+      this.touchTimer = null;
+      const ids = [...this.touched];
+      this.touched.clear();
+      if (!this.ctx.live) return;
+      for (const c of ids) this.emitConversation(c);
+    }, CONV_COALESCE_MS);
+    this.touchTimer.unref();
   }
 
   /** emits and returns the DTO (commands that change a conversation answer with it) */
