@@ -70,6 +70,16 @@ export class Conn {
     return this.guard(() => this.db.transaction(f)());
   }
 
+  /**
+   * Several reads in one read transaction: one snapshot, and one round of WAL locks instead of one
+   * per statement (measured: a one-row lookup 8–16 µs alone vs < 1 µs of work)
+   */
+  read<T>(f: () => T): T {
+    if (this.closed) throw new UsageError('the archive is closed');
+    if (this.db.inTransaction) return f();
+    return this.guard(() => this.db.transaction(f)());
+  }
+
   /** EXPLAIN QUERY PLAN details of a statement (tests assert the plans of hot queries) */
   explain(sql: string, params: unknown[]): string[] {
     const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;

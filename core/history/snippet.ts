@@ -49,42 +49,66 @@ function foldWithMap(s: string): { folded: string; map: number[] | null } {
 }
 
 /** unicode61's token characters: letters, numbers, private use */
-const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
+const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
+const TOKEN_RUN = /[\p{L}\p{N}\p{Co}]+/gu;
 
-function tokens(folded: string): Array<{ t: string; a: number; b: number }> {
-  const out: Array<{ t: string; a: number; b: number }> = [];
-  for (const m of folded.matchAll(TOKEN)) out.push({ t: m[0], a: m.index, b: m.index + m[0].length });
-  return out;
+/** is the UTF-16 unit at i part of a token (surrogates count: astral letters are tokens too) */
+function isTok(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+  if (c >= 0xd800 && c <= 0xdfff) return true;
+  return TOKEN_CHAR.test(s[i]!);
+}
+
+/** the query's terms folded and tokenized once per search (makeSnippet runs for every hit) */
+export interface SnippetTerms {
+  terms: Array<{ folded: string; tokens: string[]; prefix: boolean }>;
+}
+
+export function snippetTerms(terms: Term[]): SnippetTerms {
+  return {
+    terms: terms
+      .map((t) => {
+        const folded = fold(t.text).trim();
+        return { folded, tokens: folded.match(TOKEN_RUN) ?? [], prefix: t.prefix };
+      })
+      .filter((t) => t.folded.length > 0),
+  };
+}
+
+/** the end of the phrase `tokens` starting at token boundary p of s, or -1 (no token list of the body is built: this runs per hit) */
+function phraseEnd(s: string, p: number, tokens: string[], prefix: boolean): number {
+  for (let j = 0; j < tokens.length; j++) {
+    if (j > 0) while (p < s.length && !isTok(s, p)) p++;
+    const tok = tokens[j]!;
+    if (!s.startsWith(tok, p)) return -1;
+    p += tok.length;
+    if (prefix && j === tokens.length - 1) while (p < s.length && isTok(s, p)) p++;
+    else if (p < s.length && isTok(s, p)) return -1;
+  }
+  return p;
 }
 
 /** [start, end) ranges in the folded text where a term matches */
-function matchRanges(folded: string, terms: Term[], substring: boolean): Array<[number, number]> {
+function matchRanges(folded: string, q: SnippetTerms, substring: boolean): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  if (substring) {
-    for (const term of terms) {
-      const ft = fold(term.text).trim();
-      if (!ft) continue;
-      for (let at = folded.indexOf(ft); at >= 0; at = folded.indexOf(ft, at + ft.length)) ranges.push([at, at + ft.length]);
-    }
-    return ranges;
-  }
-  const body = tokens(folded);
-  for (const term of terms) {
-    const want = tokens(fold(term.text)).map((x) => x.t);
-    if (want.length === 0) continue;
-    for (let i = 0; i + want.length <= body.length; i++) {
-      let ok = true;
-      for (let j = 0; j < want.length && ok; j++) {
-        const got = body[i + j]!.t;
-        ok = term.prefix && j === want.length - 1 ? got.startsWith(want[j]!) : got === want[j];
+  for (const term of q.terms) {
+    const first = substring ? term.folded : term.tokens[0];
+    if (!first) continue;
+    for (let at = folded.indexOf(first); at >= 0; at = folded.indexOf(first, at + 1)) {
+      if (substring) {
+        ranges.push([at, at + first.length]);
+        continue;
       }
-      if (ok) ranges.push([body[i]!.a, body[i + want.length - 1]!.b]);
+      if (at > 0 && isTok(folded, at - 1)) continue;
+      const end = phraseEnd(folded, at, term.tokens, term.prefix);
+      if (end >= 0) ranges.push([at, end]);
     }
   }
   return ranges;
 }
 
-export function makeSnippet(body: string, terms: Term[], markers: [string, string], width = 120): string {
+export function makeSnippet(body: string, terms: SnippetTerms, markers: [string, string], width = 120): string {
   const { folded, map } = foldWithMap(body);
   const at = (k: number) => (map ? (map[k] ?? body.length) : k);
   const ranges = matchRanges(folded, terms, hasCjk(body)).map(([a, b]): [number, number] => [at(a), at(b)]);

@@ -199,7 +199,7 @@ export class SqliteHistoryStore implements HistoryStore {
   }
   getConversation(id: number): Conversation | null { return this.conversations.get(id); }
   findConversation(accountId: number, kind: ConversationKind, address: string): Conversation | null { return this.conversations.find(accountId, kind, address); }
-  listConversations(accountId?: number): ConversationSummary[] { return this.conversations.list(accountId); }
+  listConversations(accountId?: number): ConversationSummary[] { return this.c.read(() => this.conversations.list(accountId)); }
   setConversationTitle(id: number, title: string | null): void { this.conversations.setTitle(id, title); }
   markRead(conversationId: number, messageId: number): void { this.conversations.markRead(conversationId, messageId); }
   unreadCount(conversationId: number, cap?: number): number { return this.conversations.unreadCount(conversationId, cap); }
@@ -228,7 +228,7 @@ export class SqliteHistoryStore implements HistoryStore {
   latest(conversationId: number, limit: number): Message[] { return this.paging.latest(conversationId, limit); }
   before(conversationId: number, id: number, limit: number): Message[] { return this.paging.before(conversationId, id, limit); }
   after(conversationId: number, id: number, limit: number): Message[] { return this.paging.after(conversationId, id, limit); }
-  messagesAround(id: number, n: number): Message[] { return this.paging.around(id, n); }
+  messagesAround(id: number, n: number): Message[] { return this.c.read(() => this.paging.around(id, n)); }
   lastServerId(_accountId: number, conversationId: number): string | null { return this.paging.lastServerId(conversationId); }
   lastMessageTime(accountId: number, conversationId?: number): number | null { return this.paging.lastMessageTime(accountId, conversationId); }
   countMessages(conversationId?: number): number { return this.paging.count(conversationId); }
@@ -241,6 +241,6 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
-    return runSearch(this.c, this.buildSearch(query, opts), opts, (id) => this.conversations.get(id));
+    return this.c.read(() => runSearch(this.c, this.buildSearch(query, opts), opts, (id) => this.conversations.get(id)));
   }
 }

@@ -2,7 +2,7 @@
 import type { Conn } from '../conn';
 import { CorruptArchiveError, QueryError } from '../errors';
 import { toMessage, type MessageRow } from '../rows';
-import { makeSnippet, positiveTerms } from '../snippet';
+import { makeSnippet, positiveTerms, snippetTerms } from '../snippet';
 import type { Conversation, SearchOptions, SearchResult } from '../types';
 import type { SearchPlan } from './plan';
 
@@ -21,7 +21,7 @@ export function runSearch(c: Conn, plan: SearchPlan | null, opts: SearchOptions,
   const more = rows.length > plan.limit;
   if (more) rows = rows.slice(0, plan.limit);
   const markers = opts.markers ?? DEFAULT_MARKERS;
-  const terms = positiveTerms(plan.parsed.text);
+  const terms = snippetTerms(positiveTerms(plan.parsed.text));
   const convCache = new Map<number, Conversation>();
   const hits = rows.map((r) => {
     let conv = convCache.get(r.conversation_id);
