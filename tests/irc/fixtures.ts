@@ -71,11 +71,15 @@ export async function startHostileServer(): Promise<Fixture> {
         send(Buffer.from(`:evil!e@h PRIVMSG ${nick} :${'A'.repeat(1024 * 1024)}\r\n`));
         // numerics and commands with missing parameters
         for (const v of ['001', '005', '353', '366', '332', '333', '433', '302', '352', '396', '730', '731', '303', '904', '464', '475', '401', '404',
-          'KICK', 'MODE', 'JOIN', 'NICK', 'PART', 'TOPIC', 'INVITE', 'BATCH', 'PRIVMSG', 'NOTICE', 'TAGMSG', 'AWAY', 'CHGHOST', 'QUIT', 'CAP', 'ACCOUNT', 'FAIL']) {
+          'KICK', 'MODE', 'JOIN', 'NICK', 'PART', 'TOPIC', 'INVITE', 'BATCH', 'PRIVMSG', 'NOTICE', 'TAGMSG', 'AWAY', 'CHGHOST', 'QUIT', 'CAP', 'ACCOUNT', 'FAIL', '354', '734', 'SETNAME']) {
           send(`:${NAME} ${v}`);
           send(`:x!y@z ${v}`);
         }
         send(`:x!y@z PRIVMSG ${nick}`);
+        send(`:${NAME} 354 ${nick} 152 #c`);
+        send(`:${NAME} 354 ${nick} 152 #c u h n`);
+        send(':x!y@z JOIN #c acct');
+        send(':x!y@z CHGHOST onlyuser');
         send('@+typing :x!y@z TAGMSG');
         send(`:${NAME} BATCH -never-opened`);
         send(`@batch=unknown :x!y@z PRIVMSG ${nick} :in an unknown batch`);
