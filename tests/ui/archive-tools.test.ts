@@ -12,6 +12,7 @@ import { tempDir } from '../harness/util';
 import { axeSerious } from './lib/axe';
 import { launchBrowser, type Browser } from './lib/browser';
 import { ROOT, startHost, TEST_ENV, type Host } from './lib/host';
+import { routeConfabSocket, type ConfabSocket } from './lib/socket';
 
 const PASS = 'correct horse battery staple';
 let tmp: ReturnType<typeof tempDir>;
@@ -19,6 +20,7 @@ let host: Host;
 let browser: Browser;
 let page: Page;
 let logs: { pidgin: string; irssi: string; notes: string };
+let socket: ConfabSocket;
 
 /** logs written from the formats' own documentation/source (as tests/archive's samples are) */
 function writeLogs(dir: string) {
@@ -56,7 +58,10 @@ beforeAll(async () => {
   logs = writeLogs(join(tmp.path, 'old'));
   host = await startHost({ dataDir: join(tmp.path, 'data'), passphrase: PASS });
   browser = await launchBrowser();
-  page = await browser.open(host.url);
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(60_000);
+  socket = await routeConfabSocket(page);
+  await page.goto(host.url);
   await page.getByRole('navigation', { name: 'Contacts and conversations' }).waitFor();
 }, 180_000);
 
@@ -67,10 +72,18 @@ afterAll(async () => {
 });
 
 describe('archive tools in the window', { timeout: 180_000 }, () => {
-  it('imports Pidgin and irssi logs: a summary naming the broken line and the unknown file, nothing doubled on re-import, searchable after', async () => {
+  it('imports Pidgin and irssi logs: progress while it runs, then a summary naming the broken line and the unknown file; nothing doubled on re-import; searchable after', async () => {
     const panel = await openTab('Import logs');
     await panel.getByLabel(/Files or folders on this computer/).fill([join(tmp.path, 'old', 'purple'), logs.irssi, logs.notes].join('\n'));
+    // the engine's "finished" event waits in the socket until the running job has been seen
+    socket.holdToPage((f) => f.includes('"archive.job"') && !f.includes('"state":"running"'));
     await panel.getByRole('button', { name: 'Import' }).click();
+    const job = panel.getByTestId('job');
+    await job.and(page.locator('[data-state="running"]')).waitFor();
+    await job.getByRole('progressbar', { name: 'Import progress' }).waitFor();
+    expect(await job.getByRole('button', { name: 'Cancel import' }).isVisible()).toBe(true);
+    await expect.poll(() => socket.held().toPage).toBeGreaterThan(0);
+    socket.release();
     const summary = panel.getByTestId('import-summary');
     await summary.waitFor();
     expect(await panel.getByTestId('job').getAttribute('data-state')).toBe('done');

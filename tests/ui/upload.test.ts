@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { startNgircd, type IrcServer } from '../harness/ngircd';
 import { freePort, tempDir } from '../harness/util';
@@ -17,6 +17,7 @@ import { startHost, type Host } from './lib/host';
 import { ircPeer, xmppPeer, type IrcPeer, type XmppPeer } from './lib/peers';
 import * as ui from './lib/app';
 import { dropFile } from './lib/drop';
+import { routeConfabSocket, type ConfabSocket } from './lib/socket';
 
 const PASS = 'correct horse battery staple';
 const NICK = `up${process.pid % 100000}`;
@@ -32,12 +33,8 @@ let page: Page;
 let bob: XmppPeer;
 let irc: IrcPeer;
 let stranger: { server: Server; port: number; requests: string[] };
-/** frames the page sent over the WebSocket (command names only), through a pass-through route */
-const sentCommands: string[] = [];
-/** while set, files.uploadChunk frames are held back here instead of reaching the host */
-let holdChunks: string[] | null = null;
-/** the host's side of the routed WebSocket */
-let toServer: WebSocketRoute | null = null;
+/** the page's WebSocket to the host, through a pass-through route (records commands, holds frames) */
+let socket: ConfabSocket;
 
 function startStranger(): Promise<typeof stranger> {
   const requests: string[] = [];
@@ -56,18 +53,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.setDefaultTimeout(60_000);
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    toServer = server;
-    ws.onMessage((msg) => {
-      const text = String(msg);
-      const cmd = /"cmd":"([^"]+)"/.exec(text)?.[1] ?? '';
-      sentCommands.push(cmd);
-      if (cmd === 'files.uploadChunk' && holdChunks) holdChunks.push(text);
-      else server.send(msg);
-    });
-    server.onMessage((msg) => ws.send(msg));
-  });
+  socket = await routeConfabSocket(page);
   await page.goto(host.url);
   await page.getByRole('navigation', { name: 'Contacts and conversations' }).waitFor();
   const alice = prosody.users.alice;
@@ -101,7 +87,7 @@ describe('sharing files and the privacy of previews', { timeout: 180_000 }, () =
     const alert = page.getByTestId('chat').getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toMatch(/Plain IRC cannot share files: its server offers no file upload/);
-    expect(sentCommands).not.toContain('files.uploadBegin');
+    expect(socket.sent).not.toContain('files.uploadBegin');
   });
 
   it('a dropped image goes up in chunks with a progress bar, reaches the peer as a link with identical bytes, and previews from the own server', async () => {
@@ -124,7 +110,7 @@ describe('sharing files and the privacy of previews', { timeout: 180_000 }, () =
     const got = Buffer.from(await (await fetch(url)).arrayBuffer());
     expect(Buffer.compare(got, file)).toBe(0);
     // more than one chunk: the bar moved through values between empty and full
-    expect(sentCommands.filter((c) => c === 'files.uploadChunk').length).toBeGreaterThanOrEqual(3);
+    expect(socket.sent.filter((c) => c === 'files.uploadChunk').length).toBeGreaterThanOrEqual(3);
     const seen = await page.evaluate(() => (window as unknown as { __progress: number[][] }).__progress);
     expect(seen.some(([v, max]) => v! > 0 && v! < max!)).toBe(true);
     // the link is on the account's own upload service: the image is shown without a click
@@ -135,20 +121,18 @@ describe('sharing files and the privacy of previews', { timeout: 180_000 }, () =
   });
 
   it('Cancel stops an upload: the engine is told, nothing is finished or sent', async () => {
-    holdChunks = [];
-    const finishesBefore = sentCommands.filter((c) => c === 'files.uploadFinish').length;
+    socket.holdToHost((f) => f.includes('"cmd":"files.uploadChunk"'));
+    const finishesBefore = socket.sent.filter((c) => c === 'files.uploadFinish').length;
     await dropFile(page, 'big.bin', 'application/octet-stream', randomBytes(2_000_000));
     const row = page.getByTestId('upload').filter({ hasText: 'big.bin' });
     await row.waitFor();
-    await expect.poll(() => holdChunks!.length).toBeGreaterThan(0);
+    await expect.poll(() => socket.held().toHost).toBeGreaterThan(0);
     await row.getByRole('button', { name: 'Cancel upload of big.bin' }).click();
     await row.waitFor({ state: 'detached' });
-    await expect.poll(() => sentCommands.includes('files.uploadCancel')).toBe(true);
+    await expect.poll(() => socket.sent.includes('files.uploadCancel')).toBe(true);
     // let the held chunk through now: the engine has forgotten the upload and refuses it
-    const held = holdChunks;
-    holdChunks = null;
-    for (const f of held) toServer?.send(f);
-    expect(sentCommands.filter((c) => c === 'files.uploadFinish').length).toBe(finishesBefore);
+    socket.release();
+    expect(socket.sent.filter((c) => c === 'files.uploadFinish').length).toBe(finishesBefore);
     // the next file still goes through, and it is the next thing the peer gets (the cancelled one never arrives)
     const small = Buffer.concat([PNG_1PX, randomBytes(1000)]);
     await dropFile(page, 'after-cancel.png', 'image/png', small);

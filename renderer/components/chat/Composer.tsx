@@ -142,8 +142,8 @@ export function Composer({ conv, account }: { conv: ConversationDTO; account: Ac
         }}
       />
       <input ref={fileInput} type="file" multiple hidden onChange={(e) => { files(e.target.files); e.target.value = ''; }} />
-      <button type="button" onClick={() => fileInput.current?.click()} aria-label="Share a file" title="Share a file (or paste / drop it here)">
-        Attach
+      <button type="button" onClick={() => fileInput.current?.click()} title="Share a file (or paste / drop it here)">
+        Attach file
       </button>
       <button type="button" className="primary" onClick={() => void submit()} aria-label="Send">
         Send

@@ -1,16 +1,16 @@
-/** The foot of every form dialog: the error (announced to screen readers), Cancel, and the submit button. */
-export function FormActions(props: { error?: string | null | undefined; onCancel: () => void; submitLabel: string; disabled?: boolean }) {
+/** The foot of every form: the error (announced to screen readers), Cancel (for dialogs), and the submit button. */
+import { ErrorText } from './ErrorText';
+
+export function FormActions(props: { error?: string | null | undefined; onCancel?: () => void; submitLabel: string; disabled?: boolean }) {
   return (
     <>
-      {props.error && (
-        <p className="error" role="alert">
-          {props.error}
-        </p>
-      )}
+      <ErrorText error={props.error} />
       <div className="actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
+        {props.onCancel && (
+          <button type="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+        )}
         <button type="submit" className="primary" disabled={props.disabled}>
           {props.submitLabel}
         </button>

@@ -3,6 +3,7 @@ import { CommandError, errorText, rpc } from '../../bridge/api';
 import { useAccounts } from '../../stores/accounts';
 import { Dialog } from '../common/Dialog';
 import { FormActions } from '../common/FormActions';
+import { AccountField } from '../common/AccountField';
 
 export function AddContactDialog({ onClose }: { onClose: () => void }) {
   const allAccounts = useAccounts((s) => s.accounts);
@@ -26,16 +27,7 @@ export function AddContactDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title="Add contact" onClose={onClose}>
       <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="ac-account">Account</label>
-          <select id="ac-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <AccountField id="ac-account" accounts={accounts} value={accountId} onChange={setAccountId} />
         <div className="field">
           <label htmlFor="ac-address">Address or nick</label>
           <input id="ac-address" required value={address} onChange={(e) => setAddress(e.target.value)} placeholder="alice@example.org or alice" />

@@ -7,6 +7,7 @@ import { useConversations } from '../../stores/conversations';
 import { Dialog } from '../common/Dialog';
 import { cleanValues, defaults, FieldInput, type FieldValue } from '../common/FieldInput';
 import { FormActions } from '../common/FormActions';
+import { AccountField } from '../common/AccountField';
 
 export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
   const allAccounts = useAccounts((s) => s.accounts);
@@ -57,16 +58,7 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
         <p>No account offers rooms.</p>
       ) : (
         <form onSubmit={submit}>
-          <div className="field">
-            <label htmlFor="join-account">Account</label>
-            <select id="join-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-              {accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AccountField id="join-account" accounts={accounts} value={accountId} onChange={setAccountId} />
           {fields.map((f) => (
             <FieldInput key={f.key} field={f} value={values[f.key]} {...(errors[f.key] ? { error: errors[f.key] } : {})} onChange={(v) => setValues((cur) => ({ ...cur, [f.key]: v }))} />
           ))}

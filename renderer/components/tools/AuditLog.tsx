@@ -4,6 +4,7 @@ import type { AuditEntryDTO } from '../../../contract';
 import { errorText, rpc } from '../../bridge/api';
 import { fullTime } from '../../lib/time';
 import { useAccounts } from '../../stores/accounts';
+import { ErrorText } from '../common/ErrorText';
 
 const ACTION: Record<AuditEntryDTO['action'], string> = {
   'set-retention': 'retention changed',
@@ -58,11 +59,7 @@ export function AuditLog() {
           Older entries
         </button>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </fieldset>
   );
 }

@@ -6,6 +6,8 @@ import { useAccounts } from '../../stores/accounts';
 import { useArchiveTools } from '../../stores/archiveTools';
 import { useContacts } from '../../stores/contacts';
 import { useConversations } from '../../stores/conversations';
+import { FormActions } from '../common/FormActions';
+import { AccountField } from '../common/AccountField';
 import { JobStatus, jobsOf } from './JobStatus';
 
 const FORMATS: { id: ExportFormatDTO; label: string }[] = [
@@ -125,17 +127,7 @@ export function ExportPanel() {
           </div>
         )}
         {kind === 'all' && (
-          <div className="field">
-            <label htmlFor="exp-account">Account</label>
-            <select id="exp-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-              <option value="">All accounts</option>
-              {accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AccountField id="exp-account" accounts={accounts} value={accountId} onChange={setAccountId} anyLabel="All accounts" />
         )}
         {kind === 'search' && (
           <div className="field">
@@ -168,16 +160,7 @@ export function ExportPanel() {
         <input id="exp-dir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/home/you/confab-export" spellCheck={false} />
         <small>A manifest.json with every file's SHA-256 is written beside the transcripts.</small>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy || latest?.state === 'running'}>
-          Export
-        </button>
-      </div>
+      <FormActions error={error} submitLabel="Export" disabled={busy || latest?.state === 'running'} />
       {latest && <JobStatus jobId={latest.jobId} />}
     </form>
   );

@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { errorText } from '../../bridge/api';
 import { useArchiveTools } from '../../stores/archiveTools';
+import { FormActions } from '../common/FormActions';
 import { JobStatus, jobsOf } from './JobStatus';
 
 /** one path per line; blank lines ignored */
@@ -45,16 +46,7 @@ export function ImportPanel() {
         <label htmlFor="import-paths">Files or folders on this computer (one full path per line)</label>
         <textarea id="import-paths" rows={4} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder={'/home/you/.purple/logs\n/home/you/irclogs'} spellCheck={false} />
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy || latest?.state === 'running'}>
-          Import
-        </button>
-      </div>
+      <FormActions error={error} submitLabel="Import" disabled={busy || latest?.state === 'running'} />
       {latest && <JobStatus jobId={latest.jobId} />}
     </form>
   );

@@ -4,6 +4,7 @@ import type { RetentionDTO, RetentionRunDTO } from '../../../contract';
 import { errorText, rpc } from '../../bridge/api';
 import { fullTime } from '../../lib/time';
 import { useArchiveTools } from '../../stores/archiveTools';
+import { ErrorText } from '../common/ErrorText';
 import { AuditLog } from './AuditLog';
 
 type AccountRow = RetentionDTO['accounts'][number];
@@ -16,7 +17,7 @@ export function RetentionPanel() {
     useArchiveTools.getState().loadRetention().catch((e: unknown) => setError(errorText(e)));
   }, []);
   const after = () => setAuditKey((k) => k + 1);
-  if (!retention) return error ? <p className="error" role="alert">{error}</p> : <p role="status">Loading…</p>;
+  if (!retention) return error ? <ErrorText error={error} /> : <p role="status">Loading…</p>;
   return (
     <div data-testid="retention-panel">
       <p className="muted small-text">Messages are kept forever unless you choose a period for an account. A legal hold stops every deletion.</p>
@@ -30,11 +31,7 @@ export function RetentionPanel() {
       <LegalHold hold={retention.hold} onSaved={after} />
       <RunNow held={retention.hold.on} lastRunAt={retention.lastRunAt} onRan={after} />
       <AuditLog key={auditKey} />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </div>
   );
 }
@@ -117,11 +114,7 @@ function LegalHold({ hold, onSaved }: { hold: RetentionDTO['hold']; onSaved: () 
             <input id="hold-reason" value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} placeholder="Case 2024-17, counsel's request" />
           </div>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <div className="actions start">
           <button type="submit" className={hold.on ? '' : 'primary'}>
             {hold.on ? 'End legal hold' : 'Start legal hold'}
@@ -166,11 +159,7 @@ function RunNow({ held, lastRunAt, onRan }: { held: boolean; lastRunAt: number |
               : `${total(result.run, 'deleted')} messages deleted.`}
         </p>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </fieldset>
   );
 }

@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { CommandError, errorText } from '../../bridge/api';
 import { useArchiveTools } from '../../stores/archiveTools';
+import { FormActions } from '../common/FormActions';
 
 export function WatchesPanel() {
   const watches = useArchiveTools((s) => s.watches);
@@ -62,16 +63,7 @@ export function WatchesPanel() {
             <input id="watch-bt" type="checkbox" checked={breakthrough} onChange={(e) => setBreakthrough(e.target.checked)} />
             <label htmlFor="watch-bt">Notify even under Do not disturb and in muted conversations</label>
           </div>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="primary">
-              Add watch
-            </button>
-          </div>
+          <FormActions error={error} submitLabel="Add watch" />
         </fieldset>
       </form>
     </div>

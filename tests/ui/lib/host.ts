@@ -1,28 +1,73 @@
 /**
- * Test helpers: the renderer bundle built once per test process, and the REAL web host
+ * Test helpers: the renderer bundle built once per set of sources, and the REAL web host
  * (`tsx web/main.ts`, which starts the real engine process) on a random loopback port.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, tempDir, waitForOutput, type Running } from '../../harness/util';
+import { freePort, startProcess, waitForOutput, type Running } from '../../harness/util';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 let built: string | null = null;
 
-/** vite build of renderer/ into a temp folder of this test process (files in parallel never share one) */
+/** what the bundle is made of: path, size and mtime of every input (an edit anywhere makes a new bundle) */
+function bundleStamp(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const st = statSync(p);
+        h.update(`${p}\0${st.size}\0${st.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const d of ['renderer', 'contract']) walk(join(ROOT, d));
+  for (const f of ['build/vite.renderer.config.ts', 'package-lock.json']) h.update(`${f}\0${statSync(join(ROOT, f)).mtimeMs}\n`);
+  return h.digest('hex').slice(0, 16);
+}
+
+const BUNDLE_PREFIX = 'confab-test-renderer-';
+const STALE_MS = 6 * 3_600_000;
+
+/**
+ * vite build of renderer/, shared by the test processes of one run: built once per set of sources
+ * into a temp folder that appears complete or not at all (built aside, then renamed; a process that
+ * loses the race drops its own copy). Bundles of old sources are removed after a few hours.
+ */
 export function buildRenderer(): string {
   if (built && existsSync(join(built, 'index.html'))) return built;
-  const out = tempDir('renderer').path;
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'build/vite.renderer.config.ts', '--outDir', out, '--emptyOutDir'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`renderer build failed: ${r.stderr || r.stdout}`);
+  const out = join(tmpdir(), `${BUNDLE_PREFIX}${bundleStamp()}`);
+  if (!existsSync(join(out, 'index.html'))) {
+    const aside = `${out}.${process.pid}.building`;
+    const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'build/vite.renderer.config.ts', '--outDir', aside, '--emptyOutDir'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) {
+      rmSync(aside, { recursive: true, force: true });
+      throw new Error(`renderer build failed: ${r.stderr || r.stdout}`);
+    }
+    try {
+      renameSync(aside, out);
+    } catch {
+      rmSync(aside, { recursive: true, force: true }); // another test process was first: same sources, same bundle
+    }
+  }
+  for (const e of readdirSync(tmpdir())) {
+    const p = join(tmpdir(), e);
+    try {
+      if (e.startsWith(BUNDLE_PREFIX) && p !== out && Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // removed by another test process meanwhile
+    }
+  }
   built = out;
-  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
   return out;
 }
 
