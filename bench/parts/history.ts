@@ -9,14 +9,12 @@
  * Data: deterministic (seeded) — Zipf-distributed vocabulary of 30k words, 1–30 words per message,
  * 3 accounts, 180 conversations (direct + rooms), ~5 % CJK messages, 3 years of timestamps.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { createArchive, openArchive, readKeyFile } from '../../core/history/index';
-import { migrate } from '../../core/history/archive';
-import { registerFunctions, tuneWriter } from '../../core/history/db';
 import { SqliteHistoryStore } from '../../core/history/store';
 import type { HistoryStore, MessageInput } from '../../core/history/types';
+import { unencryptedStore } from '../../tests/history/helpers';
 import { percentile, rng, round, sample, sampleWithCpu, time, type BenchContext } from '../common';
 
 const COMMON =
@@ -166,25 +164,6 @@ function ingest(store: HistoryStore, world: World, n: number, samples: { phrases
   return { wall: n / (ms / 1000), cpu: n / (cpuUs / 1e6) };
 }
 
-/** the same store class over an UNencrypted connection (ingest baselines) */
-function plainStore(dir: string, withFts: boolean): SqliteHistoryStore {
-  const db = new Database(join(dir, 'plain.db'));
-  db.pragma('temp_store = MEMORY');
-  registerFunctions(db);
-  tuneWriter(db);
-  const version = migrate(db, withFts ? undefined : 1);
-  return new SqliteHistoryStore({
-    dir,
-    db,
-    key: Buffer.alloc(32),
-    slotsFile: { format: 'confab-archive-keyslots', version: 1, db: 'plain.db', cipher: 'sqlcipher', keyCheck: '', slots: [] },
-    lock: null,
-    readOnly: false,
-    version,
-    slotsName: 'unused.json',
-  });
-}
-
 /** wall-clock p50/p95 against the target, plus the CPU-time p95 (what the query costs without waiting for a core) */
 function stats(ctx: BenchContext, name: string, s: { wall: number[]; cpu: number[] }, target?: number): void {
   const p50 = round(percentile(s.wall, 50));
@@ -198,7 +177,7 @@ function stats(ctx: BenchContext, name: string, s: { wall: number[]; cpu: number
 /** the same data into the same schema unencrypted, and into plain SQLite without the index */
 function ingestBaselines(ctx: BenchContext, n: number, encRate: { wall: number; cpu: number }): void {
   const dirB = ctx.tempDir('history-plain-fts');
-  const plainFts = plainStore(dirB, true);
+  const plainFts = unencryptedStore(dirB, true);
   const plainRate = ingest(plainFts, setupWorld(plainFts), n, { phrases: [], ids: [] });
   plainFts.close();
   ctx.add({ name: 'ingest.unencrypted_fts', value: Math.round(plainRate.wall), unit: 'msg/s' });
@@ -208,7 +187,7 @@ function ingestBaselines(ctx: BenchContext, n: number, encRate: { wall: number; 
 
   if (ctx.options['skip-bare'] === undefined) {
     const dirC = ctx.tempDir('history-plain-nofts');
-    const plainNoFts = plainStore(dirC, false);
+    const plainNoFts = unencryptedStore(dirC, false);
     const bareRate = ingest(plainNoFts, setupWorld(plainNoFts), n, { phrases: [], ids: [] });
     plainNoFts.close();
     ctx.add({ name: 'ingest.plain_no_fts', value: Math.round(bareRate.wall), unit: 'msg/s', ratio: round(encRate.wall / bareRate.wall, 3) });

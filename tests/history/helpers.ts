@@ -21,18 +21,18 @@ export function newStore(prefix = 'history'): { store: SqliteHistoryStore; dir: 
 }
 
 /**
- * The store's code over an UNencrypted SQLite file: the only way to look at what the store leaves
- * in the file's bytes (the archive itself is encrypted page by page, so its bytes show nothing).
+ * The store's code over an UNencrypted SQLite file (`plain.db` in dir): the only way to look at
+ * what the store leaves in a file's bytes (the archive itself is encrypted page by page), and the
+ * bench's baselines (withFts false: schema 1, no full-text index).
  */
-export function plainStore(prefix = 'plain'): { store: SqliteHistoryStore; dir: string; remove(): void } {
-  const t = tempDir(prefix);
-  const db = new Database(join(t.path, 'plain.db'));
+export function unencryptedStore(dir: string, withFts = true): SqliteHistoryStore {
+  const db = new Database(join(dir, 'plain.db'));
   db.pragma('temp_store = MEMORY');
   registerFunctions(db);
   tuneWriter(db);
-  const version = migrate(db);
-  const store = new SqliteHistoryStore({
-    dir: t.path,
+  const version = migrate(db, withFts ? undefined : 1);
+  return new SqliteHistoryStore({
+    dir,
     db,
     key: Buffer.alloc(32),
     slotsFile: { format: 'confab-archive-keyslots', version: 1, db: 'plain.db', cipher: 'sqlcipher', keyCheck: '', slots: [] },
@@ -41,6 +41,11 @@ export function plainStore(prefix = 'plain'): { store: SqliteHistoryStore; dir: 
     version,
     slotsName: 'unused.json',
   });
+}
+
+export function plainStore(prefix = 'plain'): { store: SqliteHistoryStore; dir: string; remove(): void } {
+  const t = tempDir(prefix);
+  const store = unencryptedStore(t.path);
   return { store, dir: t.path, remove: () => { try { store.close(); } catch { /* closed */ } t.remove(); } };
 }
 
