@@ -5,7 +5,6 @@ import type { HistoryStore } from '../history/index';
 import type { ConfigValues, ProtocolDescriptor } from '../protocol/types';
 import { REMOVED } from './keys';
 import type { EngineContext } from './context';
-import { toErrorInfo } from './dto';
 import type { HandlerFamily } from './handlers';
 
 /** descriptor validation: required fields, then the protocol's own checks */
@@ -114,13 +113,7 @@ export const accountOps: HandlerFamily = (ctx: EngineContext) => ({
     return null;
   },
   'accounts.joinFields': ({ id }) => {
-    const rt = ctx.rt(id);
-    let rooms;
-    try {
-      rooms = rt.ensureAdapter().rooms;
-    } catch (err) {
-      throw new ContractError('invalid', toErrorInfo(err).message);
-    }
+    const rooms = ctx.adapterOf(ctx.rt(id)).rooms;
     if (!rooms) throw new ContractError('unsupported', 'this network has no rooms');
     return rooms.joinFields.map((f) => ({ ...f }));
   },

@@ -4,11 +4,12 @@
 import { ContractError, type AnyEvent, type SettingsDTO } from '../../contract/index';
 import type { Conversation, HistoryStore } from '../history/index';
 import type { ProtocolRegistry } from '../protocol/registry';
-import type { Logger, ProtocolDescriptor } from '../protocol/types';
+import type { Logger, ProtocolAdapter, ProtocolDescriptor } from '../protocol/types';
 import type { AccountRuntime } from './accounts';
 import { ArchiveHolder, type ArchiveOptions } from './archive';
 import { CatchUp } from './catchup';
 import { Connections } from './connections';
+import { toErrorInfo } from './dto';
 import { Heartbeat } from './heartbeat';
 import { Ingest } from './ingest';
 import { Outbox } from './outbox';
@@ -115,6 +116,15 @@ export class EngineContext {
     const rt = this.rt(accountId);
     if (!rt.online || !rt.adapter) throw new ContractError('offline', `${rt.account.label} is not connected`);
     return rt;
+  }
+
+  /** the account's adapter, created if need be (to read its capabilities while offline) */
+  adapterOf(rt: AccountRuntime): ProtocolAdapter {
+    try {
+      return rt.ensureAdapter();
+    } catch (err) {
+      throw new ContractError('invalid', toErrorInfo(err).message);
+    }
   }
 
   conv(id: string): Conversation {

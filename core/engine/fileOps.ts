@@ -46,13 +46,7 @@ export const fileOps: HandlerFamily = (ctx: EngineContext) => {
   return {
     'files.uploadBegin': ({ conversationId, name, mime, size }) => {
       const c = ctx.conv(conversationId);
-      const rt = ctx.rt(String(c.accountId));
-      let files;
-      try {
-        files = rt.ensureAdapter().files;
-      } catch (err) {
-        throw new ContractError('invalid', toErrorInfo(err).message);
-      }
+      const files = ctx.adapterOf(ctx.rt(String(c.accountId))).files;
       if (!files) throw new ContractError('unsupported', 'this network cannot share files');
       if (pendingBytes() + size > MAX_PENDING_BYTES) throw new ContractError('invalid', 'too many uploads at once: wait for the others to finish');
       const uploadId = randomUUID();
