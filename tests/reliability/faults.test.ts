@@ -1,8 +1,9 @@
 // Issue 9, guarantee 4: server faults while both sides chat. One engine process with two XMPP
 // accounts on the harness's Prosody and two IRC accounts on ngircd talking to each other in both
 // directions. Prosody is restarted for real (server.restart()); ngircd sits behind a TCP relay that
-// drops every connection in the middle of a line and refuses reconnects for a while (the harness
-// cannot restart ngircd on the same port). Every account comes back by itself; XMPP loses and
+// drops every connection in the middle of a line and refuses reconnects for a while (a cut in the
+// middle of a line; real restarts of ngircd and InspIRCd on the same port: irc-restart.test.ts).
+// Every account comes back by itself; XMPP loses and
 // doubles nothing (offline storage + MAM catch-up + outbox); IRC doubles nothing, and what was sent
 // while both ends were connected arrives once (IRC servers keep nothing for absent users: what is
 // sent to a user who is offline at that moment is counted, not asserted).

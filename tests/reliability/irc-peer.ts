@@ -11,8 +11,8 @@ export interface IrcPeer {
   readonly nick: string;
   /** every PRIVMSG seen on any connection, in order */
   received: { from: string; target: string; body: string }[];
-  /** every JOIN seen: who joined which channel (lower-case) */
-  joins: { nick: string; channel: string }[];
+  /** every JOIN seen, and everyone listed in NAMES when we joined: who is in which channel (lower-case) */
+  joins: { nick: string; channel: string; via: 'join' | 'names' }[];
   connected(): boolean;
   /** (re)connects, retrying until the server takes the registration */
   connect(timeoutMs?: number): Promise<void>;
@@ -101,7 +101,12 @@ export function ircPeer(port: number, nick: string): IrcPeer {
           else if (cmd === 'PONG') pongs.add(params[params.length - 1] ?? '');
           else if (cmd === '001') { registered = true; settle(true); }
           else if (cmd === '433') s.write(`NICK ${nick}_\r\n`); // our previous connection still holds the nick
-          else if (cmd === 'JOIN') peer.joins.push({ nick: from, channel: (params[0] ?? '').toLowerCase() });
+          else if (cmd === 'JOIN') peer.joins.push({ nick: from, channel: (params[0] ?? '').toLowerCase(), via: 'join' });
+          else if (cmd === '353') {
+            // RPL_NAMREPLY: me = #channel :@op +voice nick — who was there before us
+            const channel = (params[params.length - 2] ?? '').toLowerCase();
+            for (const n of (params[params.length - 1] ?? '').split(' ').filter(Boolean)) peer.joins.push({ nick: n.replace(/^[~&@%+]+/, ''), channel, via: 'names' });
+          }
           else if (cmd === '366') names.add((params[1] ?? '').toLowerCase());
           else if (cmd === 'PRIVMSG') peer.received.push({ from, target: params[0] ?? '', body: params[1] ?? '' });
         }

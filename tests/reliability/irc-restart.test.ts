@@ -66,6 +66,7 @@ for (const kind of ['ngircd', 'inspircd'] as const) {
       await online();
       const room: ConversationDTO = await eng.call('rooms.join', { accountId: account.id, values: { channel } });
       const direct: ConversationDTO = await eng.call('conversations.open', { accountId: account.id, kind: 'direct', address: peer.nick });
+      // the engine in the channel: its JOIN, or its name in NAMES when the peer (re)joined after it
       const engineJoins = () => count(peer.joins, (j) => j.nick.toLowerCase() === me && j.channel === channel.toLowerCase());
       await until(() => engineJoins() >= 1, 'the engine joined the channel');
 
