@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { MessageDTO } from '../../contract/index';
 import { startNgircd, type IrcServer } from '../harness/ngircd';
 import { tempDir } from '../harness/util';
-import { checkArchive, ircConfig, rawIrc, sleep, startEngine, times, until, type Eng, type RawIrc } from './lib';
+import { checkArchive, ircConfig, rawIrc, sleep, SOAK, startEngine, times, until, type Eng, type RawIrc } from './lib';
 
 let irc: IrcServer;
 let tmp: ReturnType<typeof tempDir>;
@@ -123,7 +123,7 @@ describe('durability: kill -9 during a flood', () => {
     expect(doubled).toEqual([]);
     await e.proc.close();
     expect(checkArchive(join(dataDir, 'archive')).problems).toEqual([]);
-  }, 240_000);
+  }, SOAK ? 3_600_000 : 240_000); // the soak's 200 kills need far longer than npm test's 3
 
   it('the outbox survives kill -9 and sends every queued message exactly once after the restart', async () => {
     const dataDir = join(tmp.path, 'outbox');
@@ -161,5 +161,5 @@ describe('durability: kill -9 during a flood', () => {
     const states = (await history(e, conv.id)).filter((m) => m.body.startsWith('outbox ')).map((m) => m.state);
     expect(states.filter((s) => s === 'queued' || s === 'failed')).toEqual([]);
     await e.proc.close();
-  }, 180_000);
+  }, SOAK ? 1_800_000 : 180_000);
 });
