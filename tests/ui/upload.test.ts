@@ -16,7 +16,7 @@ import { launchBrowser, type Browser } from './lib/browser';
 import { startHost, type Host } from './lib/host';
 import { ircPeer, xmppPeer, type IrcPeer, type XmppPeer } from './lib/peers';
 import * as ui from './lib/app';
-import { dropFile } from './lib/drop';
+import { dropFile, pasteFile } from './lib/drop';
 import { routeConfabSocket, type ConfabSocket } from './lib/socket';
 
 const PASS = 'correct horse battery staple';
@@ -120,7 +120,7 @@ describe('sharing files and the privacy of previews', { timeout: 180_000 }, () =
     await page.getByTestId('upload').waitFor({ state: 'detached' });
   });
 
-  it('Cancel stops an upload: the engine is told, nothing is finished or sent', async () => {
+  it('Cancel stops an upload: the engine is told, nothing is finished or sent; a pasted file goes next', async () => {
     socket.holdToHost((f) => f.includes('"cmd":"files.uploadChunk"'));
     const finishesBefore = socket.sent.filter((c) => c === 'files.uploadFinish').length;
     await dropFile(page, 'big.bin', 'application/octet-stream', randomBytes(2_000_000));
@@ -133,9 +133,10 @@ describe('sharing files and the privacy of previews', { timeout: 180_000 }, () =
     // let the held chunk through now: the engine has forgotten the upload and refuses it
     socket.release();
     expect(socket.sent.filter((c) => c === 'files.uploadFinish').length).toBe(finishesBefore);
-    // the next file still goes through, and it is the next thing the peer gets (the cancelled one never arrives)
+    // the next file (pasted this time) still goes through, and it is the next thing the peer gets
+    // (the cancelled one never arrives)
     const small = Buffer.concat([PNG_1PX, randomBytes(1000)]);
-    await dropFile(page, 'after-cancel.png', 'image/png', small);
+    await pasteFile(page, 'after-cancel.png', 'image/png', small);
     const url = await bob.nextMessage(prosody.users.alice.jid, (b) => /^https?:\/\//.test(b), 60_000);
     expect(Buffer.compare(Buffer.from(await (await fetch(url)).arrayBuffer()), small)).toBe(0);
   });

@@ -1,8 +1,8 @@
-/** Drops a file on the composer as a user dragging it from the file manager would (a DragEvent with a DataTransfer). */
-import type { Page } from 'playwright-core';
+/** Puts a file into the composer as a user would: dragged from the file manager (drop) or pasted from the clipboard. */
+import type { JSHandle, Page } from 'playwright-core';
 
-export async function dropFile(p: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
-  const dt = await p.evaluateHandle(
+function dataTransfer(p: Page, name: string, mime: string, bytes: Buffer): Promise<JSHandle<DataTransfer>> {
+  return p.evaluateHandle(
     ([n, m, b64]) => {
       const bin = atob(b64);
       const u = new Uint8Array(bin.length);
@@ -13,5 +13,15 @@ export async function dropFile(p: Page, name: string, mime: string, bytes: Buffe
     },
     [name, mime, bytes.toString('base64')] as const,
   );
-  await p.getByTestId('chat').getByRole('textbox', { name: /^Message to/ }).dispatchEvent('drop', { dataTransfer: dt });
+}
+
+const composer = (p: Page) => p.getByTestId('chat').getByRole('textbox', { name: /^Message to/ });
+
+export async function dropFile(p: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
+  await composer(p).dispatchEvent('drop', { dataTransfer: await dataTransfer(p, name, mime, bytes) });
+}
+
+export async function pasteFile(p: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
+  const dt = await dataTransfer(p, name, mime, bytes);
+  await composer(p).evaluate((el, clipboardData) => el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true })), dt);
 }
