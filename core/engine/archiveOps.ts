@@ -59,10 +59,11 @@ export const archiveOps: HandlerFamily = (ctx: EngineContext) => {
       return null;
     },
     'archive.retentionGet': () => retention.dto(),
-    'archive.retentionSet': async ({ accountId, days }) => {
+    'archive.retentionSet': ({ accountId, days }) => {
       setAccountRetention(store(), accountIdOf(ctx, accountId), days, BY, ctx.now());
       retention.emit();
-      await retention.automatic(BY);
+      // applied in the background (a large deletion takes a while); archive.retention tells the end
+      void retention.automatic(BY);
       return retention.dto();
     },
     'archive.holdSet': (h) => {

@@ -19,6 +19,8 @@ export class RetentionSchedule {
   private lastRunAt: number | null = null;
   private timer: unknown = null;
   private running: Promise<RetentionRun | null> | null = null;
+  /** asked again during a run: by whom */
+  private again: string | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -41,10 +43,14 @@ export class RetentionSchedule {
     this.hourly();
   }
 
-  /** applies the policy now unless a run is going on or a hold is on */
+  /** applies the policy now unless a hold is on; during a run, once more after it (the policy may have changed) */
   automatic(by: string): Promise<RetentionRun | null> {
     const ctx = this.ctx;
-    if (this.running || !ctx.live) return this.running ?? Promise.resolve(null);
+    if (!ctx.live) return Promise.resolve(null);
+    if (this.running) {
+      this.again = by;
+      return this.running;
+    }
     if (getLegalHold(ctx.store).on) return Promise.resolve(null);
     this.running = this.run({ by })
       .catch((err) => {
@@ -53,6 +59,9 @@ export class RetentionSchedule {
       })
       .finally(() => {
         this.running = null;
+        const again = this.again;
+        this.again = null;
+        if (again) void this.automatic(again);
       });
     return this.running;
   }

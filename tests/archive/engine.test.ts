@@ -79,6 +79,8 @@ function oldLog(dir: string, net: string, lines: number, word: string): string {
   return folder;
 }
 
+const imported = (j: ArchiveJobDTO) => (j.summary && 'import' in j.summary ? j.summary.import.inserted : -1);
+
 async function searchCount(q: string): Promise<number> {
   return (await eng.call('search.query', { query: q, limit: 200 })).hits.length;
 }
@@ -241,5 +243,17 @@ describe('archive tools in the engine process (Prosody peer)', { timeout: 180_00
     }
     expect(deleted).toBe(true);
     expect(await searchCount('quokka')).toBe(0);
+
+    // a policy change applies at once, in the background; archive.retention tells the end
+    const more = oldLog('logs3', 'oldnet', 10, 'wombat');
+    expect(imported(await waitJob((await eng.call('archive.import', { paths: [more] })).jobId))).toBe(10);
+    expect(await searchCount('wombat')).toBe(10);
+    const before = await eng.call('archive.retentionGet', {});
+    const old = before.accounts.find((a) => a.label === 'oldnet')!;
+    const mark = eng.events.length;
+    await eng.call('archive.retentionSet', { accountId: old.accountId, days: 31 });
+    await eng.waitEvent('archive.retention', (r) => (r.lastRunAt ?? 0) > (before.lastRunAt ?? 0), { since: mark, timeoutMs: 60_000 });
+    expect(await searchCount('wombat')).toBe(0);
+    expect((await eng.call('archive.audit', { limit: 1 })).entries[0]).toMatchObject({ action: 'delete', count: 10, by: 'app' });
   });
 });
