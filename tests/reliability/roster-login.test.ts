@@ -12,7 +12,8 @@ import { startProsody, type ProsodyServer, type RosterEntry } from '../harness/p
 import { tempDir } from '../harness/util';
 import { sleep, SOAK, startEngine, type Eng } from './lib';
 
-const N = SOAK ? 50_000 : 2_000; // not times(): CONFAB_SOAK_ROUNDS counts loops, not entries
+// not times(): CONFAB_SOAK_ROUNDS counts loops, not entries; CONFAB_ROSTER_ENTRIES overrides (to bisect a limit)
+const N = Number(process.env.CONFAB_ROSTER_ENTRIES ?? 0) || (SOAK ? 50_000 : 2_000);
 /** a generous bound: the engine idles at ~120 MB; a roster must not multiply that */
 const RSS_LIMIT_MB = 1024;
 let prosody: ProsodyServer;

@@ -46,7 +46,7 @@ describe('50,000 roster pushes', () => {
     await pushRoster(relay, self, 50_000);
     const pings: boolean[] = [];
     let n = 0;
-    while (Date.now() - t0 < 180_000) {
+    while (Date.now() - t0 < 480_000) { // bounded; ~40–110 s on a quiet machine, much longer under load
       const r = await eng.raw('engine.ping', {});
       pings.push(r.ok);
       const c = await eng.raw('contacts.list', {});
@@ -56,5 +56,5 @@ describe('50,000 roster pushes', () => {
     }
     console.log(`soak/hostile-xmpp: 50,000 roster pushes → ${n} contacts after ${((Date.now() - t0) / 1000).toFixed(0)} s; unanswered pings ${pings.filter((p) => !p).length}/${pings.length}`);
     expect({ contacts: n >= 50_000, unanswered: pings.filter((p) => !p).length }).toEqual({ contacts: true, unanswered: 0 });
-  }, 300_000);
+  }, 600_000);
 });
