@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     cleanups.unshift(() => dark.close());
     const dpage = await dark.open(host.url);
     await dpage.getByRole('navigation', { name: 'Contacts and conversations' }).waitFor();
-    await ui.openConversation(dpage, 'bob@');
+    await ui.openConversation(dpage, prosody.users.bob.jid);
     await ui.messageWithText(dpage, 'waves').waitFor();
     await shot(dpage, 'chat-dark');
     console.log(`screenshots written to ${OUT}`);
