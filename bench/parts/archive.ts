@@ -10,6 +10,9 @@
  * retention: deleting everything by a 1-day policy (rows, FTS entries, secure-delete, audited
  *           batches), messages/s.
  * Import and retention also per CPU-second of this process (steadier on a shared machine).
+ * engine:   the same import as a job in the real engine process (batches of 500 with event-loop
+ *           turns between them): its rate (ratio to the direct import) and the engine.ping round
+ *           trip while it runs (p50/p95/max, ratio to idle pings of the same run).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +22,9 @@ import { importLogs } from '../../core/archive/importer';
 import { applyRetention, setAccountRetention } from '../../core/archive/retention';
 import { collectMessages } from '../../core/archive/select';
 import { createArchive } from '../../core/history/index';
-import { rng, round, time, type BenchContext } from '../common';
+import { unwrap, type ArchiveJobDTO } from '../../contract/index';
+import { startEngineProcess } from '../../engine/client';
+import { percentile, rng, round, time, type BenchContext } from '../common';
 
 const WORDS = 'the deploy is done please review my patch lunch tomorrow server crashed again thanks great idea meeting moved to friday log file attached see ticket build green coffee anyone weekend plans'.split(' ');
 const NICKS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
@@ -82,7 +87,7 @@ function cpu(f: () => void): { wall: number; cpu: number } {
   return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
-export function run(ctx: BenchContext): void {
+export async function run(ctx: BenchContext): Promise<void> {
   const total = ctx.size ?? 100_000;
   const dir = ctx.tempDir('archive-logs');
   writeLogs(dir, total);
@@ -102,12 +107,14 @@ export function run(ctx: BenchContext): void {
   const parse = total / (tParse / 1000);
   ctx.add({ name: 'parse (detect + normalize)', value: Math.round(parse), unit: 'msg/s', baseline: Math.round(base), ratio: round(parse / base) });
 
+  let directRate = 0;
   const store = createArchive(join(ctx.tempDir('archive-db'), 'archive'), { passphrase: 'bench', kdf: { N: 1024 } });
   try {
     let inserted = 0;
     const cImp = cpu(() => { inserted = importLogs(store, [dir], opts).inserted; });
     if (inserted !== total) throw new Error(`imported ${inserted} of ${total}`);
     const imp = total / (cImp.wall / 1000);
+    directRate = imp;
     ctx.add({ name: 'import into encrypted archive', value: Math.round(imp), unit: 'msg/s', baseline: Math.round(base), ratio: round(imp / base) });
     ctx.add({ name: 'import into encrypted archive (CPU)', value: Math.round(total / (cImp.cpu / 1000)), unit: 'msg/CPU-s' });
 
@@ -135,5 +142,48 @@ export function run(ctx: BenchContext): void {
     ctx.add({ name: 'retention delete (CPU)', value: Math.round(total / (cDel.cpu / 1000)), unit: 'msg/CPU-s' });
   } finally {
     store.close();
+  }
+
+  await engineJob(ctx, dir, total, directRate);
+}
+
+/** the import as a job of the real engine process, pinged every 20 ms while it runs */
+async function engineJob(ctx: BenchContext, dir: string, total: number, directRate: number): Promise<void> {
+  const engine = startEngineProcess({ dataDir: ctx.tempDir('archive-engine'), env: { CONFAB_TEST_KDF_N: '1024' }, stderr: 'ignore', timeoutMs: 120_000 });
+  try {
+    await engine.ready;
+    unwrap(await engine.call('archive.create', { passphrase: 'bench passphrase' }));
+    const ping = async () => {
+      const t0 = performance.now();
+      unwrap(await engine.call('engine.ping', {}));
+      return performance.now() - t0;
+    };
+    const idle: number[] = [];
+    for (let i = 0; i < 50; i++) idle.push(await ping());
+    let finished: ArchiveJobDTO | null = null;
+    const done = new Promise<ArchiveJobDTO>((resolve) => engine.onEvent((batch) => {
+      for (const e of batch) if (e.type === 'archive.job' && e.payload.state !== 'running') resolve(e.payload);
+    }));
+    const t0 = performance.now();
+    unwrap(await engine.call('archive.import', { paths: [dir] }));
+    void done.then((j) => { finished = j; });
+    const busy: number[] = [];
+    while (!finished) {
+      busy.push(await ping());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const job = finished as ArchiveJobDTO;
+    const ms = performance.now() - t0;
+    const inserted = job.summary && 'import' in job.summary ? job.summary.import.inserted : 0;
+    if (job.state !== 'done' || inserted !== total) throw new Error(`engine import job: ${job.state}, ${inserted} of ${total}`);
+    const rate = total / (ms / 1000);
+    ctx.add({ name: 'import as an engine job', value: Math.round(rate), unit: 'msg/s', baseline: Math.round(directRate), ratio: round(rate / directRate) });
+    const idle95 = percentile(idle, 95);
+    ctx.add({ name: 'ping during the import job p50', value: round(percentile(busy, 50), 1), unit: 'ms', baseline: round(percentile(idle, 50), 1), ratio: round(percentile(busy, 50) / percentile(idle, 50), 1) });
+    ctx.add({ name: 'ping during the import job p95', value: round(percentile(busy, 95), 1), unit: 'ms', baseline: round(idle95, 1), ratio: round(percentile(busy, 95) / idle95, 1) });
+    ctx.add({ name: 'ping during the import job max', value: round(Math.max(...busy), 1), unit: 'ms' });
+    ctx.log(`${busy.length} pings answered during the job`);
+  } finally {
+    await engine.close();
   }
 }
