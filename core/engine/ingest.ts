@@ -124,7 +124,7 @@ export class Ingest {
       });
     }
     const added: MessageDTO[] = [];
-    const touched = new Set<number>();
+    const touched = new Map<number, number>();
     const cursors = new Map<AccountRuntime, { lastId: string; time: number }>();
     results.forEach((r, i) => {
       if (!r) return;
@@ -167,14 +167,14 @@ export class Ingest {
       const mention = m.direction === 'in' && isMention(m.body, ctx.views.selfNames(rt, conv));
       if (mention) ctx.counters.addMention(conv.id);
       added.push(messageDTO(stored, { mention }));
-      touched.add(conv.id);
+      touched.set(conv.id, Math.max(row.serverTime, touched.get(conv.id) ?? 0));
       if (m.direction === 'in' && !m.replay) afterIncoming(ctx, rt, conv, stored, mention);
     });
     for (const [rt, c] of cursors) store.setSetting(K.catchup(rt.id), c);
     ctx.counters.save();
     if (added.length) ctx.emit({ type: 'messages.added', payload: { messages: added } });
     // unread counts etc.: coalesced, a flood does not rebuild a conversation for every slice
-    for (const id of touched) ctx.views.touchConversation(id);
+    for (const [id, lastAt] of touched) ctx.views.touchConversation(id, lastAt);
   }
 
   private recentIncoming(conversationId: number): Set<string> {

@@ -13,6 +13,7 @@ import { bestPresence } from './presence';
 
 /** how long incoming messages' conversation updates are gathered before they are sent */
 const CONV_COALESCE_MS = 100;
+const CONV_COALESCE_MAX_MS = 2000;
 
 export interface PeopleMeta {
   vip: string[];
@@ -182,6 +183,7 @@ export class Views {
     const muted = this.ctx.mutedSet().has(String(c.id));
     const personId = c.kind === 'direct' ? this.personIdFor(c.accountId, c.address) : undefined;
     const last = lastAt ?? this.store.latest(c.id, 1)[0]?.serverTime;
+    if (last !== undefined) this.lastKnown.set(c.id, last);
     return {
       id: String(c.id),
       accountId: String(c.accountId),
@@ -204,21 +206,37 @@ export class Views {
     if (c) this.ctx.emit({ type: 'conversations.changed', payload: this.conversationDTO(c) });
   }
 
-  private touched = new Set<number>();
+  /** conversation id → its newest message's time, as last shown */
+  private readonly lastKnown = new Map<number, number>();
+  /** conversation id → time of its newest message seen by the ingest */
+  private touched = new Map<number, number>();
   private touchTimer: NodeJS.Timeout | null = null;
 
-  /** the conversation changed by incoming messages: one conversations.changed per CONV_COALESCE_MS at most */
-  touchConversation(id: number) {
-    this.touched.add(id);
+  /** the conversation changed by incoming messages: its conversations.changed waits for the next
+   *  round, at least CONV_COALESCE_MS away and, under a flood, four times as long as building the
+   *  last round took (so the updates take at most a fifth of the engine's time) */
+  touchConversation(id: number, lastAt: number) {
+    this.touched.set(id, Math.max(lastAt, this.touched.get(id) ?? 0));
     if (this.touchTimer) return;
-    this.touchTimer = setTimeout(() => {
-      this.touchTimer = null;
-      const ids = [...this.touched];
-      this.touched.clear();
-      if (!this.ctx.live) return;
-      for (const c of ids) this.emitConversation(c);
-    }, CONV_COALESCE_MS);
+    this.touchTimer = setTimeout(() => this.emitTouched(), this.touchDelay);
     this.touchTimer.unref();
+  }
+
+  private touchDelay = CONV_COALESCE_MS;
+
+  private emitTouched() {
+    this.touchTimer = null;
+    const touched = [...this.touched];
+    this.touched.clear();
+    if (!this.ctx.live) return;
+    const t0 = performance.now();
+    for (const [id, batchLast] of touched) {
+      const c = this.store.getConversation(id);
+      // the newest message: the batch's newest, unless one stored earlier is newer (a replay)
+      const known = this.lastKnown.get(id);
+      if (c) this.ctx.emit({ type: 'conversations.changed', payload: this.conversationDTO(c, undefined, known === undefined ? undefined : Math.max(known, batchLast)) });
+    }
+    this.touchDelay = Math.max(CONV_COALESCE_MS, Math.min(CONV_COALESCE_MAX_MS, 4 * (performance.now() - t0)));
   }
 
   /** emits and returns the DTO (commands that change a conversation answer with it) */
