@@ -13,6 +13,7 @@ import { axeSerious } from './lib/axe';
 import { launchBrowser, type Browser } from './lib/browser';
 import { ROOT, startHost, TEST_ENV, type Host } from './lib/host';
 import { routeConfabSocket, type ConfabSocket } from './lib/socket';
+import { openMainWindow } from './lib/app';
 
 const PASS = 'correct horse battery staple';
 let tmp: ReturnType<typeof tempDir>;
@@ -58,11 +59,9 @@ beforeAll(async () => {
   logs = writeLogs(join(tmp.path, 'old'));
   host = await startHost({ dataDir: join(tmp.path, 'data'), passphrase: PASS });
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(60_000);
-  socket = await routeConfabSocket(page);
-  await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Contacts and conversations' }).waitFor();
+  page = await openMainWindow(browser, host.url, async (p) => {
+    socket = await routeConfabSocket(p);
+  });
 }, 180_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { tempDir } from '../harness/util';
 import { launchBrowser, type Browser } from './lib/browser';
 import { startHost, type Host } from './lib/host';
+import { openMainWindow } from './lib/app';
 import { seedArchive, seededBody } from './lib/seed';
 
 const PASS = 'correct horse battery staple';
@@ -31,15 +32,14 @@ beforeAll(async () => {
   seedArchive(dataDir, PASS, N, { 3: 'aardvark' });
   host = await startHost({ dataDir, passphrase: PASS });
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(60_000);
-  page.on('websocket', (ws) =>
-    ws.on('framesent', (f) => {
-      if (typeof f.payload === 'string' && f.payload.includes('"messages.page"')) pageRequests.push(f.payload);
-    }),
+  // count the history pages the window asks for (WebSocket frames to the host)
+  page = await openMainWindow(browser, host.url, (p) =>
+    p.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        if (typeof f.payload === 'string' && f.payload.includes('"messages.page"')) pageRequests.push(f.payload);
+      }),
+    ),
   );
-  await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Contacts and conversations' }).waitFor();
 }, 180_000);
 
 afterAll(async () => {

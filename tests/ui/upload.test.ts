@@ -51,11 +51,9 @@ beforeAll(async () => {
   tmp = tempDir('ui-upload');
   host = await startHost({ dataDir: join(tmp.path, 'data'), passphrase: PASS });
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(60_000);
-  socket = await routeConfabSocket(page);
-  await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Contacts and conversations' }).waitFor();
+  page = await ui.openMainWindow(browser, host.url, async (p) => {
+    socket = await routeConfabSocket(p);
+  });
   const alice = prosody.users.alice;
   await ui.addAccount(page, 'XMPP (Jabber)', 'Work XMPP', { 'Address (JID)': alice.jid, Password: alice.password }, {
     'Server host': prosody.host,

@@ -1,5 +1,13 @@
 /** What a user does in the Confab window, as Playwright steps (roles and names, as a screen reader sees them). */
 import type { Locator, Page } from 'playwright-core';
+import type { Browser } from './browser';
+
+/** the unlocked main window in a new tab (`before`: routes or listeners set up before it loads) */
+export async function openMainWindow(browser: Browser, url: string, before?: (page: Page) => unknown): Promise<Page> {
+  const page = await browser.open(url, before);
+  await page.getByRole('navigation', { name: 'Contacts and conversations' }).waitFor();
+  return page;
+}
 
 export async function openAccountForm(page: Page, protocolName: string): Promise<void> {
   const nav = page.getByRole('navigation', { name: 'Contacts and conversations' });

@@ -6,7 +6,8 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--
 
 export interface Browser {
   context: BrowserContext;
-  open(url: string): Promise<Page>;
+  /** a new tab at `url`; `before` runs on the page first (routes, listeners) */
+  open(url: string, before?: (page: Page) => unknown): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -37,10 +38,11 @@ export async function launchBrowser(opts: { colorScheme?: 'light' | 'dark'; reco
   }
   return {
     context,
-    async open(url) {
+    async open(url, before) {
       const page = await context.newPage();
       // the machine is shared with other suites: generous waits, never timing assertions
       page.setDefaultTimeout(60_000);
+      await before?.(page);
       await page.goto(url);
       return page;
     },
