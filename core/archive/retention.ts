@@ -122,7 +122,7 @@ export function* retentionSteps(store: HistoryStore, opts: RetentionOptions = {}
   const run: RetentionRun = { blocked: false, accounts: [] };
   for (const [id, days] of Object.entries(p.accounts)) {
     const accountId = Number(id);
-    const cutoff = now - days * DAY;
+    const cutoff = Math.max(0, now - days * DAY); // a period longer than the epoch keeps everything
     run.accounts.push({ accountId, days, cutoff, due: countDue(store, accountId, cutoff), deleted: 0 });
   }
   const due = run.accounts.reduce((n, a) => n + a.due, 0);
