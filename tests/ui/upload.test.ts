@@ -139,6 +139,16 @@ describe('sharing files and the privacy of previews', { timeout: 180_000 }, () =
     expect(Buffer.compare(Buffer.from(await (await fetch(url)).arrayBuffer()), small)).toBe(0);
   });
 
+  it('a file above the server\'s limit is refused in words at the file, and can be dismissed', async () => {
+    // Prosody's http_file_share limit in the harness is 10 MiB; the engine learns it from disco
+    await dropFile(page, 'too-big.bin', 'application/octet-stream', randomBytes(10 * 1024 * 1024 + 1));
+    const row = page.getByTestId('upload').filter({ hasText: 'too-big.bin' });
+    await row.and(page.locator('[data-state="failed"]')).waitFor();
+    expect(await row.getByRole('alert').innerText()).toMatch(/Not shared: .*too large.*10485760/);
+    await row.getByRole('button', { name: 'Dismiss too-big.bin' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
   it("a stranger's image makes no request until clicked; links in a pasted monospace block are clickable and fetch nothing by themselves", async () => {
     const base = `http://127.0.0.1:${stranger.port}`;
     const requestsToStranger: string[] = [];
