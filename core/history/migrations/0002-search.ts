@@ -8,7 +8,7 @@ import type { Migration } from './types';
  * characters indexed one by one (see text.ts).
  *
  * Edits and deletes are followed by triggers. New rows are indexed by the store's own insert path
- * (store.ts, FTS_INSERT_SQL, same transaction, same expression) and NOT by an AFTER INSERT trigger:
+ * (ingest.ts, FTS_INSERT_SQL, same transaction, same indexed form) and NOT by an AFTER INSERT trigger:
  * a trigger makes every INSERT a statement with a savepoint, and FTS5 flushes its pending terms to a
  * new on-disk segment at every savepoint — measured 4× slower ingest (26k vs 110k rows/CPU-s for
  * the index alone). Anything that inserts into messages must go through the store.

@@ -1,7 +1,8 @@
 /**
  * Turning a query into one SQL statement. Newest-first walks the full-text index in rowid (= time)
- * order with LIMIT; date filters and the page cursor become rowid ranges; a selective from:/in:/
- * with: filter is walked first instead; relevance ranks a window of the newest matches.
+ * order with LIMIT; date filters and the page cursor become rowid ranges; from: is a column filter
+ * of the MATCH; a selective in:/with: filter is walked first instead; relevance ranks a window of
+ * the newest matches.
  */
 import type { Conn } from '../conn';
 import { QueryError } from '../errors';
