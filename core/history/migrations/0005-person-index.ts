@@ -9,7 +9,7 @@ import type { Migration } from './types';
  * or walking the sender's messages first. That makes the messages(sender, id) index of 0003
  * unused: dropped (one index write less per message).
  *
- * The index is rebuilt once (about a minute per million messages). Same rules as 0002: external
+ * The index is rebuilt once (measured: 3.9 s of CPU for 200k messages). Same rules as 0002: external
  * content through a view (the indexed form), secure-delete, new rows indexed by the store.
  */
 export const migration: Migration = {
