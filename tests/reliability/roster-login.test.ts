@@ -83,7 +83,8 @@ describe(`a ${N.toLocaleString('en')}-entry roster at login (real Prosody)`, () 
     const sample = mine.find((c) => c.identities.some((id) => id.address === `c${N - 1}@contacts.example`));
     const rssAfter = rss(eng.proc.pid);
     console.log(`reliability/roster-login: ${N} entries at login → ${mine.length} contacts in ${secs.toFixed(1)} s; pings answered ${pings.answered}; unanswered commands ${pings.failed.length}${pings.failed.length ? ` (${pings.failed[0]})` : ''}; engine RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} → ${rssAfter.toFixed(0)} MB; account ${state}`);
-    if (mine.length < N) console.log(`reliability/roster-login: account errors ${JSON.stringify([...errors])}; connection attempts dropped: ${drops}; engine log: ${eng.stderr().split('\n').filter((l) => /stanza|bytes|too large/i.test(l)).slice(-3).join(' | ')}`);
+    const errorEvents = eng.events.flatMap((e) => (e.type === 'error' ? [e.payload.message] : []));
+    if (mine.length < N) console.log(`reliability/roster-login: account errors ${JSON.stringify([...errors])}; error events ${JSON.stringify(errorEvents.slice(-3))}; connection attempts dropped: ${drops}; engine log: ${eng.stderr().split('\n').filter((l) => /stanza|bytes|too large/i.test(l)).slice(-3).join(' | ')}`);
     expect({
       contacts: mine.length,
       sample: sample && { name: sample.name, groups: sample.identities[0]?.groups },
