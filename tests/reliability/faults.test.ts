@@ -16,6 +16,7 @@ import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { tempDir } from '../harness/util';
 import { xmppAccountConfig } from '../engine/helpers';
 import { ircConfig, sleep, SOAK, startEngine, startTcpRelay, times, until, type Eng, type TcpRelay } from './lib';
+import { allMessages } from './pages';
 
 let prosody: ProsodyServer;
 let irc: IrcServer;
@@ -37,15 +38,7 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-async function history(conversationId: string): Promise<MessageDTO[]> {
-  let page = await eng.call('messages.page', { conversationId, limit: 500 });
-  const all = [...page.messages];
-  while (page.hasBefore && page.messages.length) {
-    page = await eng.call('messages.page', { conversationId, before: page.messages[0]!.id, limit: 500 });
-    all.unshift(...page.messages);
-  }
-  return all;
-}
+const history = (conversationId: string): Promise<MessageDTO[]> => allMessages(eng, conversationId);
 
 const allOnline = async (ids: string[]) => {
   await until(async () => {

@@ -18,6 +18,7 @@ import { startInspircd } from '../harness/inspircd';
 import { startNgircd, type IrcServer } from '../harness/ngircd';
 import { tempDir } from '../harness/util';
 import { ircPeer, type IrcPeer } from './irc-peer';
+import { allMessages } from './pages';
 import { ircConfig, startEngine, times, until, type Eng } from './lib';
 
 const ROUNDS = times(2, 20);
@@ -37,15 +38,7 @@ afterAll(async () => {
   tmp.remove();
 });
 
-async function history(conversationId: string): Promise<MessageDTO[]> {
-  let page = await eng.call('messages.page', { conversationId, limit: 500 });
-  const all = [...page.messages];
-  while (page.hasBefore && page.messages.length) {
-    page = await eng.call('messages.page', { conversationId, before: page.messages[0]!.id, limit: 500 });
-    all.unshift(...page.messages);
-  }
-  return all;
-}
+const history = (conversationId: string): Promise<MessageDTO[]> => allMessages(eng, conversationId);
 
 const count = <T>(list: T[], pred: (x: T) => boolean) => list.filter(pred).length;
 
