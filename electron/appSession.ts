@@ -13,10 +13,12 @@ export function hardenSession(ses: Session, rendererRoot: string): void {
   ses.setPermissionCheckHandler((_wc, permission) => decidePermission(permission));
   ses.setDevicePermissionHandler(() => false);
   ses.setDisplayMediaRequestHandler((_req, callback) => callback({}));
-  // no remote content: the window loads only app:// (and devtools in development)
+  // no remote content but images: the window loads only app:// (and devtools in development); shared
+  // images are fetched when the renderer's preview rule says so (own server, or the user clicked)
   ses.webRequest.onBeforeRequest((details, callback) => {
     const u = details.url;
-    const ok = isAppUrl(u) || u.startsWith(`blob:${APP_ORIGIN}/`) || u.startsWith('devtools://') || (u.startsWith('data:') && details.resourceType === 'image');
+    const image = details.resourceType === 'image' && /^(data:|https?:\/\/)/.test(u);
+    const ok = isAppUrl(u) || u.startsWith(`blob:${APP_ORIGIN}/`) || u.startsWith('devtools://') || image;
     callback({ cancel: !ok });
   });
   // the CSP on every response this session sees (app:// responses carry it themselves as well)

@@ -20,7 +20,9 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  // shared images: the renderer loads one by itself only from the user's own server, anything else
+  // on a click (a preview must not tell a stranger's server that we read the message)
+  "img-src 'self' data: blob: https: http:",
   "font-src 'self'",
   "media-src 'self' blob:",
   "connect-src 'self'",
