@@ -129,6 +129,7 @@ export function* importSteps(store: HistoryStore | null, paths: string[], opts: 
             throw err;
           }
           for (const x of res) if (x.status === 'inserted') sum.inserted++; else sum.duplicates++;
+          for (const row of new Set(rows.map((x) => x.conversationId))) store.markImportedRead(row);
           if (touched) {
             for (const row of rows) touched.conversations.add(row.conversationId);
             for (const id of accounts.created) touched.newAccounts.add(id);

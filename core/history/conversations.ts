@@ -67,12 +67,35 @@ export class Conversations {
     this.c.run('UPDATE conversations SET last_read_id = ? WHERE id = ? AND (last_read_id IS NULL OR last_read_id < ?)', messageId, conversationId, messageId);
   }
 
-  /** incoming messages after the read marker, counted by an index walk bounded by cap */
+  /**
+   * Imported logs are history the user has read elsewhere: the read marker moves over the imported
+   * messages, but never over a live message still unread (those stay counted).
+   */
+  markImportedRead(conversationId: number): void {
+    const c = this.c.get<{ last_read_id: number | null }>('SELECT last_read_id FROM conversations WHERE id = ?', conversationId);
+    if (!c) return;
+    const firstLiveUnread = this.c.get<{ id: number | null }>(
+      'SELECT min(id) AS id FROM messages WHERE conversation_id = ? AND id > ? AND direction = 0 AND source IS NULL',
+      conversationId,
+      c.last_read_id ?? -1,
+    )?.id;
+    const lastImported = this.c.get<{ id: number | null }>(
+      'SELECT max(id) AS id FROM messages WHERE conversation_id = ? AND id < ? AND source IS NOT NULL',
+      conversationId,
+      firstLiveUnread ?? Number.MAX_SAFE_INTEGER,
+    )?.id;
+    if (lastImported != null) this.markRead(conversationId, lastImported);
+  }
+
+  /**
+   * live incoming messages after the read marker, counted by an index walk bounded by cap (imported
+   * ones are history; the marker is moved over them, see markImportedRead, so few are walked)
+   */
   unreadCount(conversationId: number, cap = 9999): number {
     const c = this.c.get<{ last_read_id: number | null }>('SELECT last_read_id FROM conversations WHERE id = ?', conversationId);
     if (!c) return 0;
     const r = this.c.get<{ n: number }>(
-      'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND id > ? AND direction = 0 LIMIT ?)',
+      'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND id > ? AND direction = 0 AND source IS NULL LIMIT ?)',
       conversationId,
       c.last_read_id ?? -1,
       cap,

@@ -202,6 +202,7 @@ export class SqliteHistoryStore implements HistoryStore {
   listConversations(accountId?: number): ConversationSummary[] { return this.c.read(() => this.conversations.list(accountId)); }
   setConversationTitle(id: number, title: string | null): void { this.conversations.setTitle(id, title); }
   markRead(conversationId: number, messageId: number): void { this.conversations.markRead(conversationId, messageId); }
+  markImportedRead(conversationId: number): void { this.conversations.markImportedRead(conversationId); }
   unreadCount(conversationId: number, cap?: number): number { return this.conversations.unreadCount(conversationId, cap); }
 
   getSetting<T = unknown>(key: string): T | undefined { return this.settings.get<T>(key); }

@@ -259,6 +259,8 @@ export interface HistoryStore {
   setConversationTitle(id: number, title: string | null): void;
   /** moves the read marker forward only (never back) */
   markRead(conversationId: number, messageId: number): void;
+  /** imported messages count as read (the marker never passes a live unread message) */
+  markImportedRead(conversationId: number): void;
   /** incoming messages after the read marker (capped at `cap`, default 9999) */
   unreadCount(conversationId: number, cap?: number): number;
 
