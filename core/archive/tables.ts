@@ -1,8 +1,8 @@
 /**
  * The archive tools' own tables (migration 0004: retention_policy, legal_hold, audit_log, watches).
  *
- * HistoryStore's interface has no extension point for tables owned by another module, so these
- * statements run on the store's own SQLite connection (SqliteHistoryStore.connection). That keeps
+ * They live in the history database and their statements run on the store's own SQLite connection
+ * (SqliteHistoryStore.connection, documented for modules that own tables there). That keeps
  * them inside the same encrypted database and the same writer lock: a read-only store (another
  * process holds the lock) refuses writes here exactly as it does for messages.
  */

@@ -106,7 +106,10 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.c.explain(sql, params);
   }
 
-  /** raw connection, for tests and the bench only */
+  /**
+   * the raw connection: for modules that own tables in this database (core/archive/tables.ts, under
+   * the same key and writer lock), tests and the bench. Writes through it must check `readOnly`.
+   */
   get connection(): DB {
     return this.c.db;
   }
