@@ -6,8 +6,11 @@ import type { AccountDTO, ConversationDTO } from '../../contract/index';
 import { UPLOAD_CHUNK_BASE64 } from '../../contract/index';
 import { xmppProtocol } from '../../protocols/xmpp/index';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
+import type { TimerApi } from '../../core/engine/reconnect';
+import type { AdapterListener } from '../../core/protocol/types';
 import { tempDir } from '../harness/util';
-import { startPeer, startTestEngine, xmppAccountConfig, type Peer, type TestEngine } from './helpers';
+import { startInProcessEngine, stubProtocol, type InProcessEngine } from '../reliability/lib';
+import { startPeer, startTestEngine, until, xmppAccountConfig, type Peer, type TestEngine } from './helpers';
 
 let server: ProsodyServer;
 let t: TestEngine;
@@ -94,3 +97,66 @@ describe('files.upload* (engine + Prosody http_file_share)', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'unsupported' } });
   });
 });
+
+describe('an idle upload (stub protocol, timers played by the test)', () => {
+  const listeners = new Map<string, AdapterListener>();
+  const uploaded: Uint8Array[] = [];
+  const stub = stubProtocol(listeners, {
+    files: {
+      upload: async (_conv, file) => {
+        uploaded.push(file.data);
+        return { url: `https://files.example/${uploaded.length}` };
+      },
+    },
+  });
+  // the engine's timers: nothing fires unless the test says so
+  const pending = new Map<number, { fn: () => void; ms: number }>();
+  let next = 0;
+  const timers: TimerApi = { set: (fn, ms) => (pending.set(++next, { fn, ms }), next), clear: (h) => void pending.delete(h as number) };
+  const fire = (ms: number) => {
+    for (const [h, p] of [...pending]) {
+      if (p.ms !== ms) continue;
+      pending.delete(h);
+      p.fn();
+    }
+  };
+  let e: InProcessEngine;
+  const d = tempDir('confab-files-stub-');
+  beforeAll(async () => {
+    e = await startInProcessEngine(d.path, [stub], { timers });
+  });
+  afterAll(async () => {
+    await e?.engine.shutdown();
+    d.remove();
+  });
+
+  it('is forgotten after 5 minutes without a chunk; an active one is not', async () => {
+    const a = await e.call('accounts.add', { protocol: 'stub', config: { name: 'a' } });
+    await until(async () => (await e.call('accounts.list', {}))[0]?.state === 'online', 'stub online');
+    const c = await e.call('conversations.open', { accountId: a.id, kind: 'direct', address: 'peer' });
+    const idle = await e.call('files.uploadBegin', { conversationId: c.id, name: 'idle.txt', mime: 'text/plain', size: 4 });
+    const busy = await e.call('files.uploadBegin', { conversationId: c.id, name: 'busy.txt', mime: 'text/plain', size: 4 });
+    await e.call('files.uploadChunk', { uploadId: busy.uploadId, offset: 0, dataBase64: Buffer.from('ab').toString('base64') });
+    expect([...pending.values()].filter((p) => p.ms === 5 * 60_000)).toHaveLength(2);
+    // five minutes pass for the idle one only (each chunk restarts its upload's clock)
+    const idleTimer = [...pending].find(([, p]) => p.ms === 5 * 60_000)!;
+    pending.delete(idleTimer[0]);
+    idleTimer[1].fn();
+    expect(await e.call('files.uploadChunk', { uploadId: busy.uploadId, offset: 2, dataBase64: Buffer.from('cd').toString('base64') })).toBeNull();
+    const r = await tryChunk(e, idle.uploadId);
+    expect(r).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('idle') } });
+    const m = await e.call('files.uploadFinish', { uploadId: busy.uploadId });
+    expect(m).toMatchObject({ body: 'https://files.example/1', oobUrl: 'https://files.example/1' });
+    expect(Buffer.from(uploaded[0]!).toString()).toBe('abcd');
+    fire(5 * 60_000); // nothing left to forget: no error
+  });
+});
+
+/** a chunk for the upload, its reply as data (ok or the error code and message) */
+async function tryChunk(e: InProcessEngine, uploadId: string) {
+  try {
+    return { ok: true, value: await e.call('files.uploadChunk', { uploadId, offset: 0, dataBase64: 'YWJj' }) };
+  } catch (err) {
+    return { ok: false, error: { code: (err as { code?: string }).code, message: (err as Error).message } };
+  }
+}

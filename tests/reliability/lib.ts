@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, unwrap, type AnyEvent, type CommandInput, type CommandName, type CommandOutput, type Reply } from '../../contract/index';
 import { Engine } from '../../core/engine/index';
+import type { TimerApi } from '../../core/engine/reconnect';
 import { ProtocolRegistry } from '../../core/protocol/registry';
 import type { AdapterListener, ProtocolAdapter, ProtocolDescriptor } from '../../core/protocol/types';
 import { silentLogger } from '../../core/util/logger';
@@ -356,9 +357,9 @@ export interface InProcessEngine {
 }
 
 /** the engine in this process (same Engine and validating dispatcher as the engine process), archive created */
-export async function startInProcessEngine(dataDir: string, protocols: ProtocolDescriptor[]): Promise<InProcessEngine> {
+export async function startInProcessEngine(dataDir: string, protocols: ProtocolDescriptor[], opts: { timers?: TimerApi } = {}): Promise<InProcessEngine> {
   const events: AnyEvent[] = [];
-  const engine = new Engine({ dataDir, registry: new ProtocolRegistry(protocols), log: silentLogger, emit: (e) => events.push(e), kdf: { N: 1024 } });
+  const engine = new Engine({ dataDir, registry: new ProtocolRegistry(protocols), log: silentLogger, emit: (e) => events.push(e), kdf: { N: 1024 }, ...opts });
   const dispatch = createDispatcher(engine.handlers);
   const call = (async (cmd: CommandName, input: unknown) => unwrap(await dispatch(cmd, input))) as InProcessEngine['call'];
   await call('archive.create', { passphrase: PASSPHRASE });
