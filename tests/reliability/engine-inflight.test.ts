@@ -15,6 +15,7 @@ import { startPeer, xmppAccountConfig, type Peer } from '../engine/helpers';
 import { startProsody, type ProsodyServer, type XmppTestUser } from '../harness/prosody';
 import { tempDir } from '../harness/util';
 import { SOAK, startEngine, times, until, type Eng } from './lib';
+import { allMessages } from './pages';
 
 let prosody: ProsodyServer;
 let eng: Eng;
@@ -30,15 +31,7 @@ afterAll(async () => {
   tmp.remove();
 });
 
-async function history(conversationId: string): Promise<MessageDTO[]> {
-  let page = await eng.call('messages.page', { conversationId, limit: 500 });
-  const all = [...page.messages];
-  while (page.hasBefore && page.messages.length) {
-    page = await eng.call('messages.page', { conversationId, before: page.messages[0]!.id, limit: 500 });
-    all.unshift(...page.messages);
-  }
-  return all;
-}
+const history = (conversationId: string): Promise<MessageDTO[]> => allMessages(eng, conversationId);
 
 const online = () => until(async () => (await eng.call('accounts.list', {})).every((a) => a.state === 'online'), 'all accounts online', 90_000);
 
