@@ -142,6 +142,10 @@ export const IdentityDTO = z.object({
   presence: PresenceDTO,
   /** where it came from: roster, IRC MONITOR list, a room, a conversation */
   source: z.enum(['roster', 'monitor', 'room', 'conversation']),
+  /** services account the server reports for them ('' = not logged in); IRC */
+  account: z.string().optional(),
+  /** self-chosen real name the server reports; IRC */
+  realName: z.string().optional(),
 });
 export type IdentityDTO = z.infer<typeof IdentityDTO>;
 
@@ -159,7 +163,7 @@ export type PersonDTO = z.infer<typeof PersonDTO>;
 
 export const MergeSuggestionDTO = z.object({
   personIds: z.array(Id).min(2),
-  reason: z.enum(['same-name', 'same-nick', 'same-local-part']),
+  reason: z.enum(['same-name', 'same-nick', 'same-local-part', 'same-account']),
 });
 export type MergeSuggestionDTO = z.infer<typeof MergeSuggestionDTO>;
 
@@ -324,6 +328,12 @@ export const MemberDTO = z.object({
   affiliation: z.string().optional(),
   modes: z.string().optional(),
   away: z.boolean().optional(),
+  /** services account they are logged in to (IRC account-notify / extended-join / WHOX); '' = not logged in */
+  account: z.string().optional(),
+  /** self-chosen real name (IRC realname) */
+  realName: z.string().optional(),
+  /** user@host as the server shows it */
+  userHost: z.string().optional(),
 });
 export type MemberDTO = z.infer<typeof MemberDTO>;
 

@@ -2,7 +2,7 @@
 // it, and the live state (presence per contact/resource, rooms, own nick). Storage and policy
 // decisions stay in the engine; this file only owns the connection lifecycle.
 import type { Account } from '../history/index';
-import type { AdapterErrorInfo, AdapterEvent, ConnectionState, Occupant, Presence, ProtocolAdapter, ProtocolDescriptor, RoomInfo } from '../protocol/types';
+import type { AdapterErrorInfo, AdapterEvent, ConnectionState, Occupant, PeerInfo, Presence, ProtocolAdapter, ProtocolDescriptor, RoomInfo } from '../protocol/types';
 import type { Logger } from '../protocol/types';
 import { Reconnector, type BackoffPolicy, type TimerApi } from './reconnect';
 import { toErrorInfo } from './dto';
@@ -31,6 +31,8 @@ export class AccountRuntime {
   /** contact address → resource → presence */
   readonly presence = new Map<string, Map<string, Presence>>();
   readonly rooms = new Map<string, { info: RoomInfo; occupants: Map<string, Occupant>; topic?: string }>();
+  /** contact address → account / real name / host the server reported (IRC peer-info); the adapter bounds it */
+  readonly peerInfo = new Map<string, PeerInfo>();
   /** when the connection was last lost (for gap records) */
   lostAt: number | null = null;
   everOnline = false;

@@ -43,6 +43,10 @@ export function onAdapterEvent(ctx: EngineContext, rt: AccountRuntime, e: Adapte
       ctx.views.emitPeopleOf(rt, new Set([e.contactId]));
       break;
     }
+    case 'peer-info':
+      rt.peerInfo.set(e.contactId, { ...rt.peerInfo.get(e.contactId), ...e.info });
+      ctx.views.emitPeopleOf(rt, new Set([e.contactId]));
+      break;
     case 'subscription-request':
       ctx.emit({ type: 'contacts.subscriptionRequest', payload: { accountId: rt.id, address: e.from, ...(e.message ? { message: e.message } : {}) } });
       break;

@@ -61,6 +61,8 @@ export function suggestMerges(people: readonly PersonDTO[], dismissed: ReadonlyS
   // an IRC nick equal to another identity's name or local part
   group((p) => p.identities.filter((i) => !i.address.includes('@')).map((i) => norm(i.address)).concat(p.identities.filter((i) => i.address.includes('@')).map((i) => norm(localPart(i.address)))), 'same-nick');
   group((p) => p.identities.filter((i) => i.address.includes('@')).map((i) => localPart(i.address)), 'same-local-part');
+  // an IRC services account (what the server vouches for) equal to another identity's nick, local part or account
+  group((p) => p.identities.flatMap((i) => [i.account ? `@${norm(i.account)}` : '', `@${norm(i.address.includes('@') ? localPart(i.address) : i.address)}`]).filter((k) => k.length > 1), 'same-account');
   // only suggest across different accounts: two roster entries of one account are two people
   return out.filter((s) => {
     const accounts = s.personIds.map((id) => new Set(people.find((p) => p.id === id)?.identities.map((i) => i.accountId)));

@@ -19,6 +19,8 @@ interface RoomPerson {
   /** names of the rooms they are in (shown as their groups) */
   rooms: string[];
   away: boolean;
+  account?: string;
+  realName?: string;
 }
 
 export class RoomContacts {
@@ -50,7 +52,7 @@ export class RoomContacts {
         if (p) {
           if (!p.rooms.includes(roomName)) p.rooms.push(roomName);
           p.away &&= !!o.away;
-        } else out.set(o.id, { address: o.id, nick: o.nick, rooms: [roomName], away: !!o.away });
+        } else out.set(o.id, { address: o.id, nick: o.nick, rooms: [roomName], away: !!o.away, ...(o.account !== undefined ? { account: o.account } : {}), ...(o.realName ? { realName: o.realName } : {}) });
       }
     }
     return out;
@@ -61,7 +63,7 @@ export class RoomContacts {
   }
 
   private toDTO(rt: AccountRuntime, p: RoomPerson): PersonDTO {
-    const identity: IdentityDTO = { accountId: rt.id, address: p.address, name: p.nick, groups: [...p.rooms].sort(), presence: this.presence(p), source: 'room' };
+    const identity: IdentityDTO = { accountId: rt.id, address: p.address, name: p.nick, groups: [...p.rooms].sort(), presence: this.presence(p), source: 'room', ...(p.account !== undefined ? { account: p.account } : {}), ...(p.realName ? { realName: p.realName } : {}) };
     return toPerson({ id: RoomContacts.personId(rt.id, p.address), name: p.nick, vip: false, identities: [identity] });
   }
 

@@ -72,7 +72,17 @@ export class Views {
     // nothing from the roster / MONITOR: being in a room with us says they are there
     const best = res ? bestPresence([...res.values()]) : ((rt && this.ctx.roomContacts.presenceOf(rt, c.address)) ?? { show: 'offline' as const });
     const presence = { show: best.show, ...('status' in best && best.status ? { status: best.status } : {}), ...('idleSince' in best && best.idleSince ? { idleSince: best.idleSince } : {}) };
-    return { accountId: String(c.accountId), address: c.address, ...(c.name ? { name: c.name } : {}), groups: c.groups, presence, source: rt?.adapter?.rooms && !c.address.includes('@') ? 'monitor' : 'roster' };
+    const info = rt?.peerInfo.get(c.address);
+    return {
+      accountId: String(c.accountId),
+      address: c.address,
+      ...(c.name ? { name: c.name } : {}),
+      groups: c.groups,
+      presence,
+      source: rt?.adapter?.rooms && !c.address.includes('@') ? 'monitor' : 'roster',
+      ...(info?.account !== undefined ? { account: info.account } : {}),
+      ...(info?.realName ? { realName: info.realName } : {}),
+    };
   }
 
   personById(pid: string): PersonDTO | null {
@@ -266,6 +276,9 @@ export class Views {
       ...(o.affiliation ? { affiliation: o.affiliation } : {}),
       ...(o.modes ? { modes: o.modes } : {}),
       ...(o.away !== undefined ? { away: o.away } : {}),
+      ...(o.account !== undefined ? { account: o.account } : {}),
+      ...(o.realName ? { realName: o.realName } : {}),
+      ...(o.userHost ? { userHost: o.userHost } : {}),
     }));
   }
 }

@@ -160,4 +160,16 @@ describe('people', () => {
     // same account: two entries are two people
     expect(s.some((x) => x.personIds.includes('c3'))).toBe(false);
   });
+  it('suggests a merge when an IRC services account matches another identity, whatever the nick', () => {
+    const people: PersonDTO[] = [
+      toPerson({ id: 'c1', name: 'Erin Example', vip: false, identities: [ident('1', 'erin@corp.example', 'available')] }),
+      toPerson({ id: 'c2', name: 'ee_away', vip: false, identities: [{ ...ident('2', 'ee_away', 'away'), account: 'Erin' }] }),
+      toPerson({ id: 'c3', name: 'zed', vip: false, identities: [{ ...ident('2', 'zed', 'away'), account: '' }] }),
+    ];
+    const s = suggestMerges(people);
+    expect(s).toContainEqual({ personIds: ['c1', 'c2'], reason: 'same-account' });
+    // without the account the nick says nothing; "not logged in" matches nobody
+    expect(suggestMerges(people.map((p) => ({ ...p, identities: p.identities.map(({ account: _a, ...i }) => i) }))).some((x) => x.personIds.includes('c2'))).toBe(false);
+    expect(s.some((x) => x.personIds.includes('c3'))).toBe(false);
+  });
 });

@@ -48,7 +48,7 @@ describe('room members in the contact list (InspIRCd)', () => {
     // carol is a stored contact (MONITOR list); bob is only met in the channel
     await t.call('contacts.add', { accountId: a.id, address: `rccarol${tag}`, name: 'Carol' });
     const conv = await t.call('rooms.join', { accountId: a.id, values: { channel: chan } });
-    bob = await startPeer(ircProtocol, { ...base(), nick: `rcbob${tag}` });
+    bob = await startPeer(ircProtocol, { ...base(), nick: `rcbob${tag}`, realname: 'Bob Builder' });
     carol = await startPeer(ircProtocol, { ...base(), nick: `rccarol${tag}` });
     await bob.adapter.rooms!.join({ channel: chan });
     await carol.adapter.rooms!.join({ channel: chan });
@@ -57,6 +57,9 @@ describe('room members in the contact list (InspIRCd)', () => {
     expect(bobPerson.identities).toHaveLength(1);
     expect(bobPerson.identities[0]).toMatchObject({ accountId: a.id, source: 'room', presence: { show: 'available' } });
     expect(bobPerson.groups).toEqual([chan]);
+    // what the server says about them (extended-join / WHO) reaches the member list and the contact
+    await until(async () => (await t.call('rooms.members', { conversationId: conv.id })).find((m) => m.nick === `rcbob${tag}` && m.realName === 'Bob Builder' && m.account === ''), 'bob\'s real name in the member list');
+    expect((await t.call('contacts.list', {})).find((p) => p.id === bobPerson.id)?.identities[0]).toMatchObject({ realName: 'Bob Builder', account: '' });
     // the stored contact is one person, not two, and is there
     await until(async () => {
       const carols = (await t.call('contacts.list', {})).filter((p) => p.identities.some((i) => i.address === `rccarol${tag}`));

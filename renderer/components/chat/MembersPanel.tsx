@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useConversations } from '../../stores/conversations';
+import { PeerFacts } from '../common/PeerFacts';
 
 export function MembersPanel({ conversationId }: { conversationId: string }) {
   const members = useConversations((s) => s.members[conversationId]);
@@ -16,6 +17,7 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
             {m.modes && <span className="modes">{m.modes}</span>}
             {m.nick}
             {m.role && m.role !== 'participant' && <span className="muted small-text"> {m.role}</span>}
+            <PeerFacts account={m.account} realName={m.realName} userHost={m.userHost} nick={m.nick} />
           </li>
         ))}
       </ul>

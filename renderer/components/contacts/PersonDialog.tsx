@@ -7,6 +7,7 @@ import { useUi } from '../../stores/ui';
 import { Dialog } from '../common/Dialog';
 import { PresenceDot } from '../common/PresenceDot';
 import { VipToggle } from './VipToggle';
+import { PeerFacts } from '../common/PeerFacts';
 
 export function PersonDialog({ onClose }: { onClose: () => void }) {
   const personId = useUi((s) => s.personId);
@@ -25,6 +26,7 @@ export function PersonDialog({ onClose }: { onClose: () => void }) {
         {person.identities.map((i) => (
           <li key={`${i.accountId}:${i.address}`}>
             <PresenceDot show={i.presence.show} /> {i.address} <span className="muted">on {accountName(accounts, i.accountId)}</span>
+            <PeerFacts account={i.account} realName={i.realName} nick={i.address} />
             {person.identities.length > 1 && (
               <button type="button" className="small" onClick={() => guard(useContacts.getState().split(person.id, i.accountId, i.address))}>
                 Split out
