@@ -1,5 +1,5 @@
-// Server-side contact lists (XMPP roster) into the store. A full roster replaces the account's
-// contacts at once; pushes (possibly tens of thousands in a burst) are applied in time slices, so
+// Server-side contact lists (XMPP roster) into the store. A full roster (tens of thousands at login)
+// and pushes (possibly tens of thousands in a burst) are applied in chunks within time slices, so
 // commands and other accounts keep being served in between.
 import type { Contact } from '../history/index';
 import type { RosterItem } from '../protocol/types';
@@ -10,19 +10,29 @@ import { personIdOf } from './views';
 /** longest stretch of roster pushes applied before the event loop gets a turn */
 const ROSTER_SLICE_MS = 20;
 
+/** roster items applied per step (one transaction each) */
+const ROSTER_CHUNK = 500;
+
+type RosterStep = { rt: AccountRuntime; items: RosterItem[] } | { rt: AccountRuntime; keep: Set<string> };
+
 export class Roster {
-  private queue: { rt: AccountRuntime; items: RosterItem[] }[] = [];
+  private queue: RosterStep[] = [];
   private scheduled = false;
 
   constructor(private readonly ctx: EngineContext) {}
 
+  /**
+   * the full roster (at login): applied in chunks like pushes, then the contacts it no longer has
+   * are removed — a roster of 50,000 never holds the engine in one pass
+   */
   replace(rt: AccountRuntime, items: RosterItem[]) {
-    this.flush();
-    this.apply(rt, items, true);
+    for (let i = 0; i < items.length; i += ROSTER_CHUNK) this.queue.push({ rt, items: items.slice(i, i + ROSTER_CHUNK) });
+    this.queue.push({ rt, keep: new Set(items.map((it) => it.id)) });
+    this.schedule();
   }
 
   push(rt: AccountRuntime, items: RosterItem[]) {
-    this.queue.push({ rt, items });
+    for (let i = 0; i < items.length; i += ROSTER_CHUNK) this.queue.push({ rt, items: items.slice(i, i + ROSTER_CHUNK) });
     this.schedule();
   }
 
@@ -43,7 +53,7 @@ export class Roster {
     });
   }
 
-  /** applies queued roster pushes in order; with a budget, the rest waits for the next tick */
+  /** applies queued roster steps in order; with a budget, the rest waits for the next tick */
   flush(budgetMs = Infinity) {
     const q = this.queue;
     this.queue = [];
@@ -54,22 +64,27 @@ export class Roster {
         this.schedule();
         return;
       }
-      const { rt, items } = q[i]!;
-      if (!this.ctx.archive.store || this.ctx.runtimes.get(rt.id) !== rt) continue;
-      this.apply(rt, items, false);
+      const step = q[i]!;
+      if (!this.ctx.archive.store || this.ctx.runtimes.get(step.rt.id) !== step.rt) continue;
+      if ('keep' in step) this.prune(step.rt, step.keep);
+      else this.apply(step.rt, step.items);
     }
   }
 
-  private apply(rt: AccountRuntime, items: RosterItem[], replace: boolean) {
+  private apply(rt: AccountRuntime, items: RosterItem[]) {
     const store = this.ctx.store;
     const seen = new Set<string>();
-    for (const it of items) {
-      seen.add(it.id);
-      const c = store.findContact(rt.account.id, it.id);
-      store.upsertContact({ accountId: rt.account.id, address: it.id, name: it.name ?? c?.name ?? null, groups: it.groups });
-    }
-    if (replace) for (const c of store.listContacts(rt.account.id)) if (!seen.has(c.address)) this.removeContact(c);
+    store.upsertContacts(
+      items.map((it) => {
+        seen.add(it.id);
+        return { accountId: rt.account.id, address: it.id, ...(it.name !== undefined ? { name: it.name } : {}), groups: it.groups };
+      }),
+    );
     this.ctx.views.emitPeopleOf(rt, seen);
+  }
+
+  private prune(rt: AccountRuntime, keep: Set<string>) {
+    for (const c of this.ctx.store.listContacts(rt.account.id)) if (!keep.has(c.address)) this.removeContact(c);
   }
 
   removeContact(c: Contact) {

@@ -26,6 +26,11 @@ export class Contacts {
     return this.get(id)!;
   }
 
+  /** many at once, in one transaction (a roster of thousands is one commit, not thousands) */
+  upsertMany(inputs: readonly ContactInput[]): Contact[] {
+    return this.c.tx(() => inputs.map((i) => this.upsert(i)));
+  }
+
   remove(id: number): void {
     this.c.run('DELETE FROM contacts WHERE id = ?', id);
   }

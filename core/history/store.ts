@@ -189,6 +189,7 @@ export class SqliteHistoryStore implements HistoryStore {
   accountSecrets(id: number): Record<string, string> { return this.accounts.secrets(id); }
 
   upsertContact(input: ContactInput): Contact { return this.contacts.upsert(input); }
+  upsertContacts(inputs: readonly ContactInput[]): Contact[] { return this.contacts.upsertMany(inputs); }
   removeContact(id: number): void { this.contacts.remove(id); }
   getContact(id: number): Contact | null { return this.contacts.get(id); }
   findContact(accountId: number, address: string): Contact | null { return this.contacts.find(accountId, address); }

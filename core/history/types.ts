@@ -242,6 +242,8 @@ export interface HistoryStore {
 
   // contacts and metacontacts
   upsertContact(input: ContactInput): Contact;
+  /** many contacts in one transaction */
+  upsertContacts(inputs: readonly ContactInput[]): Contact[];
   removeContact(id: number): void;
   getContact(id: number): Contact | null;
   findContact(accountId: number, address: string): Contact | null;

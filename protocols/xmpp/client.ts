@@ -129,8 +129,11 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
   };
 }
 
-/** no single stanza may grow beyond this many bytes of input; the stream is closed instead */
-export const MAX_INCOMING_STANZA_BYTES = 4 * 1024 * 1024;
+/**
+ * no single stanza may grow beyond this many bytes of input; the stream is closed instead. Large
+ * enough for a roster of 50,000 contacts at login (about 5 MiB), small enough to bound memory.
+ */
+export const MAX_INCOMING_STANZA_BYTES = 16 * 1024 * 1024;
 
 /**
  * The stanza guard, in front of every middleware: a stanza whose `from` is not a valid JID is

@@ -25,7 +25,7 @@ const fields: FieldDescriptor[] = [
   { key: 'proxyUser', label: 'Proxy user', type: 'text', advanced: true },
   { key: 'proxyPassword', label: 'Proxy password', type: 'password', advanced: true },
   { key: 'mucDomain', label: 'Group chat service', type: 'text', advanced: true, help: 'for new private rooms; empty: discovered' },
-  { key: 'maxIncomingStanzaBytes', label: 'Largest incoming stanza (bytes)', type: 'number', advanced: true, help: 'default 4 MiB; the connection is closed beyond it' },
+  { key: 'maxIncomingStanzaBytes', label: 'Largest incoming stanza (bytes)', type: 'number', advanced: true, help: 'default 16 MiB (a roster of 50,000 is about 5 MiB); the connection is closed beyond it' },
 ];
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
