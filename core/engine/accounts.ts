@@ -35,6 +35,12 @@ export class AccountRuntime {
   readonly peerInfo = new Map<string, PeerInfo>();
   /** when the connection was last lost (for gap records) */
   lostAt: number | null = null;
+  /**
+   * the catch-up after the latest (re)connect has finished. Until then live messages must not move
+   * the catch-up cursor: messages delivered early (offline storage, a resumed stream) are newer than
+   * ones still waiting in the server's archive, and a cursor moved past those would skip them.
+   */
+  caughtUp = false;
   everOnline = false;
   /** the adapter sent a roster during the current connection (server-side contact list) */
   rosterSeen = false;
@@ -129,6 +135,7 @@ export class AccountRuntime {
       // the engine drives the state machine; the adapter only tells us the link went down
       if ((e.state === 'offline' || e.state === 'failed' || e.state === 'reconnecting') && this.state === 'online') {
         this.lostAt = this.opts.now();
+        this.caughtUp = false;
         this.presence.clear();
         for (const r of this.rooms.values()) r.occupants.clear();
         this.hooks.onLost(this);

@@ -72,7 +72,12 @@ export class Connections {
       }
     }
     // first connection since the engine started: the time the engine itself was down counts too
-    await ctx.catchUp.run(rt, resumed ? rt.lostAt : ctx.heartbeat.downSince(rt.id));
+    rt.caughtUp = false;
+    try {
+      await ctx.catchUp.run(rt, resumed ? rt.lostAt : ctx.heartbeat.downSince(rt.id));
+    } finally {
+      rt.caughtUp = rt.online;
+    }
     if (!resumed) ctx.heartbeat.consumed(rt.id);
     ctx.outbox.flush(rt);
   }

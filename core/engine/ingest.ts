@@ -131,7 +131,7 @@ export class Ingest {
       const { rt, m } = batch[i]!;
       const row = rows[i]!;
       if (m.direction === 'in' && m.clientId) this.rememberIncoming(row.conversationId, `${m.from}\u0000${m.clientId}`);
-      if (m.serverId && m.conversation.kind === 'direct' && !m.replay) cursors.set(rt, { lastId: m.serverId, time: m.serverTime });
+      if (rt.caughtUp && m.serverId && m.conversation.kind === 'direct' && !m.replay) cursors.set(rt, { lastId: m.serverId, time: m.serverTime });
       if (r.status === 'duplicate') {
         // our own message coming back (carbon, echo, MAM): confirms it
         if (m.direction === 'out' && m.clientId) {
