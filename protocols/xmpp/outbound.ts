@@ -6,7 +6,7 @@
 import { AdapterError, type ConversationRef, type OutgoingMessage, type Presence } from '../../core/protocol/types';
 import { MAX_MESSAGE_BYTES, NS_INVISIBLE, SMALLEST_SERVER_LIMIT } from './account';
 import { chatStateElement, chatStateMessage, COMPOSING_REFRESH_MS } from './chatStates';
-import type { XmppClient } from './client';
+import type { XmppClient } from './xmppStream';
 import { classifyError } from './errors';
 import { bareOf, normalizeJid } from './jid';
 import { NS } from './ns';

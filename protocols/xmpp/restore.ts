@@ -9,7 +9,7 @@ import { classifyError } from './errors';
 import { NS_INVISIBLE } from './account';
 import { NS } from './ns';
 import { parseRosterQuery, rosterGet } from './roster';
-import type { XmppClient } from './client';
+import type { XmppClient } from './xmppStream';
 import type { XmppState } from './state';
 import type { RoomInfo } from '../../core/protocol/types';
 

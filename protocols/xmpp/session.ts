@@ -7,7 +7,7 @@
  */
 import { resolveSrv } from 'node:dns/promises';
 import { AdapterError } from '../../core/protocol/types';
-import { createXmppClient, type XmppClient } from './client';
+import { createXmppClient, type XmppClient } from './xmppStream';
 import { classifyError, netError } from './errors';
 import { parseJid } from './jid';
 import { NS } from './ns';

@@ -11,7 +11,7 @@ import {
 } from '../../core/protocol/types';
 import { Listeners } from '../../core/util/emitter';
 import { CAPS, MAX_STANZA_CHARS, type XmppAccountConfig } from './account';
-import type { XmppClient } from './client';
+import type { XmppClient } from './xmppStream';
 import type { DiscoInfo, DiscoItem } from './disco';
 import { netError } from './errors';
 import { bareOf } from './jid';

@@ -1,7 +1,7 @@
 // Foundation: the harness starts and stops Prosody, and two accounts exchange a message with
 // xmpp.js (client-core composed with our own STARTTLS that trusts exactly the per-run test CA).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createXmppClient, type XmppClient } from '../../protocols/xmpp/client';
+import { createXmppClient, type XmppClient } from '../../protocols/xmpp/xmppStream';
 import { xml, type XmlElement } from '../../protocols/xmpp/xml';
 import { startProsody, type ProsodyServer, type XmppTestUser } from '../harness/prosody';
 

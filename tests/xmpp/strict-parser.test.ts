@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AdapterError } from '../../core/protocol/types';
-import { createXmppClient } from '../../protocols/xmpp/client';
+import { createXmppClient } from '../../protocols/xmpp/xmppStream';
 import { StrictParser } from '../../protocols/xmpp/parser';
 import { xml } from '../../protocols/xmpp/xml';
 

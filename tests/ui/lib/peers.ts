@@ -1,5 +1,5 @@
 /** The other side of the conversation: a real XMPP client and a real IRC client on the harness servers. */
-import { createXmppClient, type XmppClient } from '../../../protocols/xmpp/client';
+import { createXmppClient, type XmppClient } from '../../../protocols/xmpp/xmppStream';
 import { xml, type XmlElement } from '../../../protocols/xmpp/xml';
 import type { ProsodyServer, XmppTestUser } from '../../harness/prosody';
 import type { IrcServer } from '../../harness/ngircd';
