@@ -42,13 +42,11 @@ export const archiveOps: HandlerFamily = (ctx: EngineContext) => {
   // The archive follows the engine's own event stream instead of hooks in the ingest path: the
   // unlock starts retention, stored messages wake the watches, the engine's notifications are
   // remembered so a watch does not notify the same message twice.
-  const emit = ctx.emit.bind(ctx);
-  ctx.emit = (e: AnyEvent) => {
-    emit(e);
+  ctx.onEmit((e: AnyEvent) => {
     if (e.type === 'messages.added') watches.messagesAdded();
     else if (e.type === 'notify' && e.payload.reason !== 'watch') watches.engineNotified(e.payload.messageId);
     else if (e.type === 'archive.status' && e.payload.state === 'unlocked') retention.start();
-  };
+  });
 
   return {
     'archive.import': ({ paths }) => ({ jobId: startImport(ctx, jobs, paths) }),

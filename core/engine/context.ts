@@ -69,12 +69,26 @@ export class EngineContext {
     this.heartbeat = new Heartbeat(this);
   }
 
+  private readonly taps: ((e: AnyEvent) => void)[] = [];
+
   emit(e: AnyEvent) {
     try {
       this.opts.emit(e);
     } catch (err) {
       this.log.warn('event sink failed', { err: String(err) });
     }
+    for (const tap of this.taps) {
+      try {
+        tap(e);
+      } catch (err) {
+        this.log.warn('event listener failed', { err: String(err) });
+      }
+    }
+  }
+
+  /** parts of the engine that follow its event stream (the archive tools) listen here */
+  onEmit(tap: (e: AnyEvent) => void): void {
+    this.taps.push(tap);
   }
 
   get store(): HistoryStore {
