@@ -83,8 +83,9 @@ export const LegalHoldDTO = z.object({ on: z.boolean(), reason: z.string().optio
 export type LegalHoldDTO = z.infer<typeof LegalHoldDTO>;
 
 export const RetentionDTO = z.object({
-  /** every account; days absent = keep forever (the default) */
-  accounts: z.array(z.object({ accountId: Id, label: z.string(), protocol: z.string(), days: z.number().int().positive().optional() })),
+  /** every account with history, also removed ones whose history was kept (removed: true);
+   *  days absent = keep forever (the default) */
+  accounts: z.array(z.object({ accountId: Id, label: z.string(), protocol: z.string(), days: z.number().int().positive().optional(), removed: z.boolean().optional() })),
   hold: LegalHoldDTO,
   /** last automatic or manual run */
   lastRunAt: Time.optional(),

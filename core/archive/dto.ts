@@ -24,11 +24,12 @@ export function exportSummaryDTO(dir: string, m: Manifest): ExportSummaryDTO {
   return { dir, messages: m.count, chainHead: m.chainHead, files: m.files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })) };
 }
 
-export function retentionDTO(accounts: Account[], p: RetentionPolicy, lastRunAt: number | null): RetentionDTO {
+/** isRemoved: an account the user removed while keeping its history (still under retention) */
+export function retentionDTO(accounts: Account[], p: RetentionPolicy, lastRunAt: number | null, isRemoved: (a: Account) => boolean = () => false): RetentionDTO {
   return {
     accounts: accounts.map((a) => {
       const days = p.accounts[String(a.id)];
-      return { accountId: String(a.id), label: a.label, protocol: a.protocol, ...(days ? { days } : {}) };
+      return { accountId: String(a.id), label: a.label, protocol: a.protocol, ...(days ? { days } : {}), ...(isRemoved(a) ? { removed: true } : {}) };
     }),
     hold: { on: p.hold.on, ...(p.hold.reason ? { reason: p.hold.reason } : {}), ...(p.hold.since !== null ? { since: p.hold.since } : {}) },
     ...(lastRunAt !== null ? { lastRunAt } : {}),

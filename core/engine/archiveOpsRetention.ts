@@ -6,6 +6,7 @@ import { retentionDTO } from '../archive/dto';
 import { getLegalHold, getPolicy, retentionSteps, type RetentionRun } from '../archive/retention';
 import { drainAsync } from '../archive/steps';
 import type { EngineContext } from './context';
+import { REMOVED } from './keys';
 
 const HOUR = 3_600_000;
 /** messages per retention transaction in the app (FTS5 secure-delete makes each row costly: ~0.3 ms) */
@@ -29,7 +30,7 @@ export class RetentionSchedule {
 
   dto(): RetentionDTO {
     const store = this.ctx.store;
-    return retentionDTO(store.listAccounts(), getPolicy(store), this.lastRunAt);
+    return retentionDTO(store.listAccounts(), getPolicy(store), this.lastRunAt, (a) => a.config[REMOVED] === true);
   }
 
   emit(): void {

@@ -221,6 +221,13 @@ describe('archive tools in the engine process (Prosody peer)', { timeout: 180_00
     const rest = await eng.call('archive.audit', { limit: 100, cursor: audit.nextCursor! });
     expect(rest.entries.map((e) => e.action)).toEqual(['set-retention', 'hold-on']);
     expect(rest.nextCursor).toBeUndefined();
+
+    // removed with its history kept: gone from the account list, still under retention, marked as removed
+    await eng.call('accounts.remove', { id: bulk.id, keepHistory: true });
+    expect((await eng.call('accounts.list', {})).some((a) => a.id === bulk.id)).toBe(false);
+    const after = await eng.call('archive.retentionGet', {});
+    expect(after.accounts.find((a) => a.accountId === bulk.id)).toMatchObject({ label: 'bulknet', removed: true });
+    expect(after.accounts.find((a) => a.accountId === old.accountId)?.removed).toBeUndefined();
   });
 
   it('retention runs when the engine starts (logs imported by the CLI while the app was closed)', async () => {

@@ -56,7 +56,7 @@ function AccountRetention({ row, held, onSaved }: { row: AccountRow; held: boole
   return (
     <form className="retention-row" onSubmit={save} aria-label={`Retention for ${row.label}`} data-testid="retention-row">
       <span className="title">
-        {row.label} <span className="muted small-text">({row.protocol})</span>
+        {row.label} <span className="muted small-text">({row.protocol}{row.removed ? ', removed — history kept' : ''})</span>
       </span>
       <label className="sr-only" htmlFor={`${id}-mode`}>
         Keep history of {row.label}
