@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { HistoryStore, MessageInput } from '../history/index';
 import { DiskFullError, isDiskFull } from './errors';
 import { drain } from './steps';
-import { listLogFiles, readLogFile, type ImportedMessage, type LogFormat, type ParseIssue, type ParseOptions } from './import/index';
+import { listLogFiles, readLogFileSteps, type ImportedMessage, type LogFormat, type ParseIssue, type ParseOptions } from './import/index';
 
 export interface ImportProgress {
   file: string;
@@ -110,7 +110,11 @@ export function* importSteps(store: HistoryStore | null, paths: string[], opts: 
   const batch = opts.batchSize ?? 2000;
   for (const [fileIndex, file] of files.entries()) {
     const progress = (): ImportProgress => ({ file, fileIndex, files: files.length, messages: sum.parsed, inserted: sum.inserted, summary: sum });
-    const r = readLogFile(file, opts);
+    // parsed in slices of lines: the engine answers between them (a 100k-line log takes ~1 s)
+    const parsing = readLogFileSteps(file, opts);
+    let step = parsing.next();
+    for (; !step.done; step = parsing.next()) yield progress();
+    const r = step.value;
     sum.lines += r.lines;
     sum.issues.push(...r.issues);
     if (!r.format) {

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLog, detectFormat, listLogFiles, parseLog, readLogFile, TooManyFilesError } from '../../core/archive/import/index';
+import { decodeLog, detectFormat, listLogFiles, parseLog, parseLogSteps, readLogFile, TooManyFilesError } from '../../core/archive/import/index';
 import { tempDir } from '../harness/util';
 
 const FIX = join(import.meta.dirname, 'fixtures');
@@ -175,6 +175,26 @@ describe('detection and ids', () => {
     const buf = Buffer.from('--- Log opened Sat Nov 28 22:00:00 2026\n22:01 < jörg> grüße\n', 'latin1');
     const r = parseLog(decodeLog(buf), '/x/libera/#de.log', UTC);
     expect(r.messages[0]).toMatchObject({ sender: 'jörg', body: 'grüße' });
+  });
+});
+
+describe('large files', () => {
+  it('are parsed in slices of lines (the engine answers between them), with the same result as at once', () => {
+    const samples: Record<string, (i: number) => string> = {
+      weechat: (i) => `2020-01-01 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}\talice\tline ${i}`,
+      irssi: (i) => (i === 0 ? '--- Log opened Wed Jan 01 10:00:00 2020' : `10:${String(i % 60).padStart(2, '0')} < alice> line ${i}`),
+    };
+    for (const [format, line] of Object.entries(samples)) {
+      const text = Array.from({ length: 9000 }, (_, i) => line(i)).join('\n');
+      const path = format === 'irssi' ? '/logs/net/#room.log' : '/logs/irc.net.#room.weechatlog';
+      const steps = parseLogSteps(text, path, UTC);
+      let slices = 0;
+      let r = steps.next();
+      for (; !r.done; r = steps.next()) slices++;
+      expect({ format: r.value.format, slices }).toEqual({ format, slices: 4 });
+      expect(r.value.messages).toEqual(parseLog(text, path, UTC).messages);
+      expect(r.value.messages.length).toBeGreaterThan(8990);
+    }
   });
 });
 

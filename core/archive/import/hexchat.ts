@@ -6,14 +6,16 @@
  *   **** ENDING LOGGING AT Sat Nov 28 23:00:00 2026
  * The stamp has no year: it comes from the BEGIN LOGGING line (and rolls over at New Year).
  */
+import { drain } from '../steps';
 import type { ImportedKind, ParseOptions, ParseResult } from './types';
-import { Collector, isRoomName, monthIndex, parentName, splitLines, stem, wallClock } from './util';
+import { Collector, isRoomName, monthIndex, parentName, splitLines, stem, wallClock, SLICE_LINES } from './util';
 
 const BEGIN = /^\*\*\*\* (BEGIN|ENDING) LOGGING AT \w{3} (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\s*$/;
 const ENTRY = /^(\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (.*)$/;
 const SYSTEM_ACTION = /^\S+ (?:\([^)]*\) )?(?:has (?:joined|left|quit)|is now known as|sets mode|has changed the topic|has kicked|gives|removes|sets ban|removes ban)/;
 
-export function parseHexchat(text: string, path: string, opts?: ParseOptions): ParseResult {
+/** parseHexchat in slices: yields every SLICE_LINES lines so a job can give the event loop a turn */
+export function* parseHexchatSteps(text: string, path: string, opts?: ParseOptions): Generator<void, ParseResult> {
   const c = new Collector('hexchat', path);
   const lines = splitLines(text);
   const target = stem(path, /\.(?:log|txt)$/i);
@@ -22,6 +24,7 @@ export function parseHexchat(text: string, path: string, opts?: ParseOptions): P
   let year: number | null = null;
   let lastMonth = -1;
   for (let i = 0; i < lines.length; i++) {
+    if (i % SLICE_LINES === 0 && i > 0) yield;
     const line = lines[i]!;
     if (line.trim() === '') continue;
     let m = BEGIN.exec(line);
@@ -53,4 +56,8 @@ export function parseHexchat(text: string, path: string, opts?: ParseOptions): P
     c.add({ line: i + 1, protocol: 'irc', account: network, conversation: conv, sender, body, kind, direction, time });
   }
   return { format: 'hexchat', messages: c.messages, issues: c.issues, lines: lines.length };
+}
+
+export function parseHexchat(text: string, path: string, opts?: ParseOptions): ParseResult {
+  return drain(parseHexchatSteps(text, path, opts));
 }

@@ -4,11 +4,12 @@
  */
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHexchat } from './hexchat';
-import { parseIrssi } from './irssi';
-import { parsePidginHtml, parsePidginTxt } from './pidgin';
+import { drain } from '../steps';
+import { parseHexchat, parseHexchatSteps } from './hexchat';
+import { parseIrssi, parseIrssiSteps } from './irssi';
+import { parsePidginHtml, parsePidginHtmlSteps, parsePidginTxt, parsePidginTxtSteps } from './pidgin';
 import type { LogFormat, ParseOptions, ParseResult, Parser } from './types';
-import { parseWeechat } from './weechat';
+import { parseWeechat, parseWeechatSteps } from './weechat';
 
 export * from './types';
 export { parseHexchat, parseIrssi, parsePidginHtml, parsePidginTxt, parseWeechat };
@@ -19,6 +20,16 @@ export const PARSERS: Record<LogFormat, Parser> = {
   irssi: parseIrssi,
   weechat: parseWeechat,
   hexchat: parseHexchat,
+};
+
+type ParserSteps = (text: string, path: string, opts?: ParseOptions) => Generator<void, ParseResult>;
+
+const PARSER_STEPS: Record<LogFormat, ParserSteps> = {
+  'pidgin-txt': parsePidginTxtSteps,
+  'pidgin-html': parsePidginHtmlSteps,
+  irssi: parseIrssiSteps,
+  weechat: parseWeechatSteps,
+  hexchat: parseHexchatSteps,
 };
 
 /** Detects the format from the file's first lines (the file name only breaks ties). */
@@ -45,16 +56,25 @@ export function decodeLog(buf: Buffer): string {
   }
 }
 
-export function parseLog(text: string, path: string, opts?: ParseOptions & { format?: LogFormat }): ParseResult {
+/** parseLog in slices of lines (a large log file does not block the engine for seconds) */
+export function* parseLogSteps(text: string, path: string, opts?: ParseOptions & { format?: LogFormat }): Generator<void, ParseResult> {
   const format = opts?.format ?? detectFormat(text, path);
   if (!format) {
     return { format: null, messages: [], issues: [{ path, line: 0, message: 'format not recognised (expected Pidgin, irssi, WeeChat or HexChat logs): file skipped' }], lines: 0 };
   }
-  return PARSERS[format](text, path, opts);
+  return yield* PARSER_STEPS[format](text, path, opts);
+}
+
+export function parseLog(text: string, path: string, opts?: ParseOptions & { format?: LogFormat }): ParseResult {
+  return drain(parseLogSteps(text, path, opts));
+}
+
+export function* readLogFileSteps(path: string, opts?: ParseOptions & { format?: LogFormat }): Generator<void, ParseResult> {
+  return yield* parseLogSteps(decodeLog(readFileSync(path)), path, opts);
 }
 
 export function readLogFile(path: string, opts?: ParseOptions & { format?: LogFormat }): ParseResult {
-  return parseLog(decodeLog(readFileSync(path)), path, opts);
+  return drain(readLogFileSteps(path, opts));
 }
 
 const LOG_EXT = /\.(?:txt|html?|log|weechatlog)$/i;

@@ -5,14 +5,16 @@
  *   22:10 -!- bob [~b@host] has joined #chan    22:10 -alice(~a@host)- a notice
  * Dates come from "Log opened" / "Day changed"; the network tag from the parent folder.
  */
+import { drain } from '../steps';
 import type { ImportedKind, ParseOptions, ParseResult } from './types';
-import { Collector, isRoomName, monthIndex, parentName, splitLines, stem, wallClock, type Ymd } from './util';
+import { Collector, isRoomName, monthIndex, parentName, splitLines, stem, wallClock, type Ymd, SLICE_LINES } from './util';
 
 const OPENED = /^--- Log (opened|closed) \w{3} (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\s*$/;
 const DAY = /^--- Day changed \w{3} (\w{3}) +(\d{1,2}) (\d{4})\s*$/;
 const ENTRY = /^(\d{2}):(\d{2})(?::(\d{2}))? (.*)$/;
 
-export function parseIrssi(text: string, path: string, opts?: ParseOptions): ParseResult {
+/** parseIrssi in slices: yields every SLICE_LINES lines so a job can give the event loop a turn */
+export function* parseIrssiSteps(text: string, path: string, opts?: ParseOptions): Generator<void, ParseResult> {
   const c = new Collector('irssi', path);
   const lines = splitLines(text);
   const target = stem(path, /\.log$/i);
@@ -20,6 +22,7 @@ export function parseIrssi(text: string, path: string, opts?: ParseOptions): Par
   const conv = { kind: isRoomName(target) ? 'room' as const : 'direct' as const, address: target };
   let day: Ymd | null = null;
   for (let i = 0; i < lines.length; i++) {
+    if (i % SLICE_LINES === 0 && i > 0) yield;
     const line = lines[i]!;
     if (line.trim() === '') continue;
     let m = OPENED.exec(line);
@@ -51,4 +54,8 @@ export function parseIrssi(text: string, path: string, opts?: ParseOptions): Par
     c.add({ line: i + 1, protocol: 'irc', account: network, conversation: conv, sender, body, kind, direction: 'in', time });
   }
   return { format: 'irssi', messages: c.messages, issues: c.issues, lines: lines.length };
+}
+
+export function parseIrssi(text: string, path: string, opts?: ParseOptions): ParseResult {
+  return drain(parseIrssiSteps(text, path, opts));
 }

@@ -11,8 +11,9 @@
  * and its UTC offset, which is used for every entry.
  */
 import { basename, dirname } from 'node:path';
+import { drain } from '../steps';
 import type { ImportedKind, ParseOptions, ParseResult } from './types';
-import { Collector, decodeEntities, htmlToText, isRoomName, nextDay, splitLines, wallClock, type Ymd } from './util';
+import { Collector, decodeEntities, htmlToText, isRoomName, nextDay, splitLines, wallClock, type Ymd, SLICE_LINES } from './util';
 
 const HEADER = /^Conversation with (.+?) at (.+) on (.+?) \(([^()]+)\)\s*$/;
 const FILE_DATE = /^(\d{4})-(\d{2})-(\d{2})\.(\d{2})(\d{2})(\d{2})(?:([+-])(\d{2})(\d{2}))?/;
@@ -119,7 +120,8 @@ function classifyText(rest: string): { sender: string; body: string; kind: Impor
   return { sender: '', body: rest, kind: 'system' };
 }
 
-export function parsePidginTxt(text: string, path: string, opts?: ParseOptions): ParseResult {
+/** parsePidginTxt in slices: yields every SLICE_LINES lines so a job can give the event loop a turn */
+export function* parsePidginTxtSteps(text: string, path: string, opts?: ParseOptions): Generator<void, ParseResult> {
   const c = new Collector('pidgin-txt', path);
   const lines = splitLines(text);
   const first = lines[0] ?? '';
@@ -137,6 +139,7 @@ export function parsePidginTxt(text: string, path: string, opts?: ParseOptions):
   let cur: Pending | null = null;
   let skipping = false;
   for (let i = 1; i < lines.length; i++) {
+    if (i % SLICE_LINES === 0 && i > 1) yield;
     const line = lines[i]!;
     const m = /^\(([^()]{4,40})\) ?(.*)$/.exec(line);
     const time = m ? entryTime(ctx, m[1]!) : null;
@@ -159,9 +162,14 @@ export function parsePidginTxt(text: string, path: string, opts?: ParseOptions):
   return { format: 'pidgin-txt', messages: c.messages, issues: c.issues, lines: lines.length };
 }
 
+export function parsePidginTxt(text: string, path: string, opts?: ParseOptions): ParseResult {
+  return drain(parsePidginTxtSteps(text, path, opts));
+}
+
 const TIME_WRAP = /^((?:<(?:font|span)\b[^>]*>)*)\(([^()<>]{4,40})\)(?:<\/font>|<\/span>)(.*)$/i;
 
-export function parsePidginHtml(text: string, path: string, opts?: ParseOptions): ParseResult {
+/** parsePidginHtml in slices: yields every SLICE_LINES lines so a job can give the event loop a turn */
+export function* parsePidginHtmlSteps(text: string, path: string, opts?: ParseOptions): Generator<void, ParseResult> {
   const c = new Collector('pidgin-html', path);
   const lines = splitLines(text);
   const hm = /<title>([^<]*)<\/title>|<h3>([^<]*)<\/h3>/i.exec(text.slice(0, 4000));
@@ -174,6 +182,7 @@ export function parsePidginHtml(text: string, path: string, opts?: ParseOptions)
   if (!ctx) return { format: 'pidgin-html', messages: [], issues: c.issues, lines: lines.length };
   let cur: Pending | null = null;
   for (let i = 0; i < lines.length; i++) {
+    if (i % SLICE_LINES === 0 && i > 0) yield;
     const line = lines[i]!;
     if (/<h3>|<title>|^\s*<\/body>|^\s*<\/html>|^\s*$/i.test(line) && !TIME_WRAP.test(line)) continue;
     const m = TIME_WRAP.exec(line);
@@ -209,4 +218,8 @@ export function parsePidginHtml(text: string, path: string, opts?: ParseOptions)
   }
   flush(ctx, cur);
   return { format: 'pidgin-html', messages: c.messages, issues: c.issues, lines: lines.length };
+}
+
+export function parsePidginHtml(text: string, path: string, opts?: ParseOptions): ParseResult {
+  return drain(parsePidginHtmlSteps(text, path, opts));
 }

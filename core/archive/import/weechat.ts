@@ -6,8 +6,9 @@
  * "****  Beginning of log  ****" marker lines have no third field.
  */
 import { basename } from 'node:path';
+import { drain } from '../steps';
 import type { ImportedKind, ParseOptions, ParseResult } from './types';
-import { Collector, isRoomName, parentName, splitLines, wallClock } from './util';
+import { Collector, isRoomName, parentName, splitLines, wallClock, SLICE_LINES } from './util';
 
 const TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
@@ -22,13 +23,15 @@ function names(path: string): { protocol: string; account: string; target: strin
   return { protocol: 'irc', account: parentName(path), target: base };
 }
 
-export function parseWeechat(text: string, path: string, opts?: ParseOptions): ParseResult {
+/** parseWeechat in slices: yields every SLICE_LINES lines so a job can give the event loop a turn */
+export function* parseWeechatSteps(text: string, path: string, opts?: ParseOptions): Generator<void, ParseResult> {
   const c = new Collector('weechat', path);
   const lines = splitLines(text);
   const n = names(path);
   const protocol = n.protocol === 'xfer' ? 'irc' : n.protocol;
   const conv = { kind: isRoomName(n.target) ? 'room' as const : 'direct' as const, address: n.target };
   for (let i = 0; i < lines.length; i++) {
+    if (i % SLICE_LINES === 0 && i > 0) yield;
     const line = lines[i]!;
     if (line.trim() === '') continue;
     const t1 = line.indexOf('\t');
@@ -60,4 +63,8 @@ export function parseWeechat(text: string, path: string, opts?: ParseOptions): P
     c.add({ line: i + 1, protocol, account: n.account, conversation: conv, sender, body, kind, direction: 'in', time });
   }
   return { format: 'weechat', messages: c.messages, issues: c.issues, lines: lines.length };
+}
+
+export function parseWeechat(text: string, path: string, opts?: ParseOptions): ParseResult {
+  return drain(parseWeechatSteps(text, path, opts));
 }
