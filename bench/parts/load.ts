@@ -29,6 +29,16 @@ const rssMb = (pid: number): number => {
     return 0;
   }
 };
+/** CPU time (user + system) the process has used so far, in ms (the machine is shared: wall times
+ *  alone say little) */
+const cpuMs = (pid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) || 0) + (Number(fields[12]) || 0)) * 10; // utime + stime, 100 ticks/s
+  } catch {
+    return 0;
+  }
+};
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function run(ctx: BenchContext): Promise<void> {
@@ -110,6 +120,7 @@ export async function run(ctx: BenchContext): Promise<void> {
 
     // the flood
     const rssStart = rssMb(engine.pid);
+    const cpuStart = cpuMs(engine.pid);
     let rssPeak = rssStart;
     const firstBatch = batches.length;
     const tFlood = performance.now();
@@ -147,6 +158,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       await sleep(100);
     }
     const drainSecs = (performance.now() - tFlood) / 1000;
+    const cpuFlood = cpuMs(engine.pid) - cpuStart;
     flooding = false;
     await pinger;
     const rssEnd = rssMb(engine.pid);
@@ -173,6 +185,8 @@ export async function run(ctx: BenchContext): Promise<void> {
     ctx.add({ name: 'flood.stored', value: stored, unit: 'msg' });
     ctx.add({ name: 'flood.dropped (sent - stored)', value: total - stored, unit: 'msg' });
     ctx.add({ name: 'flood.time until all shown', value: round(drainSecs), unit: 's' });
+    ctx.add({ name: 'cpu.engine CPU until all shown', value: round(cpuFlood), unit: 'ms' });
+    ctx.add({ name: 'cpu.engine CPU per message', value: round(cpuFlood / Math.max(1, shown), 4), unit: 'ms' });
     ctx.add({ name: 'events.batches per second', value: round(flood.length / drainSecs), unit: '/s' });
     ctx.add({ name: 'events.events per batch (mean)', value: round(events / Math.max(1, flood.length)), unit: 'events' });
     ctx.add({ name: 'events.conversation updates per message', value: round(convUpdates / Math.max(1, shown), 4), unit: 'ratio' });

@@ -1,6 +1,6 @@
-// Server-side contact lists (XMPP roster) into the store. A full roster (tens of thousands at login)
-// and pushes (possibly tens of thousands in a burst) are applied in chunks within time slices, so
-// commands and other accounts keep being served in between.
+// Server-side contact lists (XMPP roster) into the store. A full roster (tens of thousands at login),
+// pushes (possibly tens of thousands in a burst) and removals are applied in arrival order, in chunks
+// within time slices, so commands and other accounts keep being served in between.
 import type { Contact } from '../history/index';
 import type { RosterItem } from '../protocol/types';
 import type { AccountRuntime } from './accounts';
@@ -13,7 +13,11 @@ const ROSTER_SLICE_MS = 20;
 /** roster items applied per step (one transaction each) */
 const ROSTER_CHUNK = 500;
 
-type RosterStep = { rt: AccountRuntime; items: RosterItem[] } | { rt: AccountRuntime; keep: Set<string> };
+type RosterStep =
+  | { rt: AccountRuntime; items: RosterItem[] }
+  | { rt: AccountRuntime; remove: string[] }
+  /** after a full roster: remove the contacts it no longer has (becomes `remove` steps) */
+  | { rt: AccountRuntime; keep: Set<string> };
 
 export class Roster {
   private queue: RosterStep[] = [];
@@ -36,12 +40,10 @@ export class Roster {
     this.schedule();
   }
 
+  /** a removal waits behind the pushes before it (order kept) and is applied in chunks like them */
   remove(rt: AccountRuntime, ids: string[]) {
-    this.flush();
-    for (const id of ids) {
-      const c = this.ctx.store.findContact(rt.account.id, id);
-      if (c) this.removeContact(c);
-    }
+    for (let i = 0; i < ids.length; i += ROSTER_CHUNK) this.queue.push({ rt, remove: ids.slice(i, i + ROSTER_CHUNK) });
+    this.schedule();
   }
 
   private schedule() {
@@ -55,18 +57,16 @@ export class Roster {
 
   /** applies queued roster steps in order; with a budget, the rest waits for the next tick */
   flush(budgetMs = Infinity) {
-    const q = this.queue;
-    this.queue = [];
     const end = Date.now() + budgetMs;
-    for (let i = 0; i < q.length; i++) {
+    while (this.queue.length) {
       if (Date.now() >= end) {
-        this.queue = q.slice(i).concat(this.queue);
         this.schedule();
         return;
       }
-      const step = q[i]!;
+      const step = this.queue.shift()!;
       if (!this.ctx.archive.store || this.ctx.runtimes.get(step.rt.id) !== step.rt) continue;
-      if ('keep' in step) this.prune(step.rt, step.keep);
+      if ('keep' in step) this.queue.unshift(...this.pruneSteps(step.rt, step.keep));
+      else if ('remove' in step) this.removeIds(step.rt, step.remove);
       else this.apply(step.rt, step.items);
     }
   }
@@ -83,8 +83,19 @@ export class Roster {
     this.ctx.views.emitPeopleOf(rt, seen);
   }
 
-  private prune(rt: AccountRuntime, keep: Set<string>) {
-    for (const c of this.ctx.store.listContacts(rt.account.id)) if (!keep.has(c.address)) this.removeContact(c);
+  /** the contacts a full roster no longer has, as removal steps (a pruned 50,000 is chunked too) */
+  private pruneSteps(rt: AccountRuntime, keep: Set<string>): RosterStep[] {
+    const gone = this.ctx.store.listContacts(rt.account.id).filter((c) => !keep.has(c.address)).map((c) => c.address);
+    const steps: RosterStep[] = [];
+    for (let i = 0; i < gone.length; i += ROSTER_CHUNK) steps.push({ rt, remove: gone.slice(i, i + ROSTER_CHUNK) });
+    return steps;
+  }
+
+  private removeIds(rt: AccountRuntime, ids: string[]) {
+    for (const id of ids) {
+      const c = this.ctx.store.findContact(rt.account.id, id);
+      if (c) this.removeContact(c);
+    }
   }
 
   removeContact(c: Contact) {

@@ -14,6 +14,9 @@ import { bestPresence } from './presence';
 /** how long incoming messages' conversation updates are gathered before they are sent */
 const CONV_COALESCE_MS = 100;
 const CONV_COALESCE_MAX_MS = 2000;
+/** longest stretch of building conversation updates before the event loop gets a turn (a round
+ *  over hundreds of rooms counts each one's unread messages: tens to hundreds of ms in one step) */
+const CONV_SLICE_MS = 8;
 
 export interface PeopleMeta {
   vip: string[];
@@ -227,26 +230,44 @@ export class Views {
    *  last round took (so the updates take at most a fifth of the engine's time) */
   touchConversation(id: number, lastAt: number) {
     this.touched.set(id, Math.max(lastAt, this.touched.get(id) ?? 0));
-    if (this.touchTimer) return;
+    if (this.touchTimer || this.round) return;
     this.touchTimer = setTimeout(() => this.emitTouched(), this.touchDelay);
     this.touchTimer.unref();
   }
 
   private touchDelay = CONV_COALESCE_MS;
+  /** the round being emitted, in slices (touches meanwhile wait for the next round) */
+  private round: { items: [number, number][]; next: number; cost: number } | null = null;
 
   private emitTouched() {
     this.touchTimer = null;
-    const touched = [...this.touched];
+    this.round = { items: [...this.touched], next: 0, cost: 0 };
     this.touched.clear();
-    if (!this.ctx.live) return;
+    this.emitRoundSlice();
+  }
+
+  private emitRoundSlice() {
+    const round = this.round;
+    if (!round) return;
     const t0 = performance.now();
-    for (const [id, batchLast] of touched) {
+    while (this.ctx.live && round.next < round.items.length && performance.now() - t0 < CONV_SLICE_MS) {
+      const [id, batchLast] = round.items[round.next++]!;
       const c = this.store.getConversation(id);
       // the newest message: the batch's newest, unless one stored earlier is newer (a replay)
       const known = this.lastKnown.get(id);
       if (c) this.ctx.emit({ type: 'conversations.changed', payload: this.conversationDTO(c, undefined, known === undefined ? undefined : Math.max(known, batchLast)) });
     }
-    this.touchDelay = Math.max(CONV_COALESCE_MS, Math.min(CONV_COALESCE_MAX_MS, 4 * (performance.now() - t0)));
+    round.cost += performance.now() - t0;
+    if (this.ctx.live && round.next < round.items.length) {
+      setImmediate(() => this.emitRoundSlice());
+      return;
+    }
+    this.round = null;
+    this.touchDelay = Math.max(CONV_COALESCE_MS, Math.min(CONV_COALESCE_MAX_MS, 4 * round.cost));
+    if (this.touched.size) {
+      this.touchTimer = setTimeout(() => this.emitTouched(), this.touchDelay);
+      this.touchTimer.unref();
+    }
   }
 
   /** emits and returns the DTO (commands that change a conversation answer with it) */

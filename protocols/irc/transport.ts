@@ -2,7 +2,8 @@
  * Our own transport for irc-framework (irc-framework's TLS takes no `ca` and no pin):
  * TCP directly or through a SOCKS5 / HTTP CONNECT proxy, then TLS verified against a CA PEM
  * (or the system roots) or an explicit SHA-256 certificate pin. Verification is never turned off.
- * Incoming lines are capped in size and decoded as UTF-8 with replacement characters.
+ * Incoming lines are capped in size and decoded as UTF-8 with replacement characters, then handed
+ * to irc-framework in slices (see lineSlicer.ts); the socket is paused while too many wait.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -10,6 +11,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { SocksClient } from 'socks';
 import { AdapterError } from '../../core/protocol/types';
+import { lineScheduler, type LineQueue } from './lineSlicer';
 
 export interface ProxyConfig {
   type: 'socks5' | 'http';
@@ -35,6 +37,11 @@ export interface TransportConfig {
 
 /** Longest line we accept from a server before discarding it (IRCv3: 8191 tag bytes + 512). */
 export const MAX_INCOMING_LINE = 16 * 1024;
+
+/** lines waiting to be handed on at which the socket stops reading (memory stays bounded; the
+ *  server's TCP window fills and it slows down), and the number at which it reads again */
+export const PAUSE_AT_LINES = 4000;
+const RESUME_AT_LINES = 1000;
 
 export function normalizePin(pin: string): string {
   return pin.replace(/[^0-9a-f]/gi, '').toLowerCase();
@@ -208,12 +215,19 @@ export interface ConfabTransportOptions {
   confabOnBadLine?: (err: unknown) => void;
 }
 
-export class ConfabTransport extends EventEmitter {
+export class ConfabTransport extends EventEmitter implements LineQueue {
   private socket: Socket | null = null;
   private connected = false;
   private buffer: Buffer = Buffer.alloc(0);
   private discarding = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
+  /** decoded lines not yet handed to irc-framework (from `head` on) */
+  private lines: string[] = [];
+  private head = 0;
+  /** the socket is paused because too many lines wait */
+  private paused = false;
+  /** the socket closed while lines still waited: 'close' follows the last of them */
+  private closePending = false;
 
   constructor(private readonly options: ConfabTransportOptions) {
     super();
@@ -221,6 +235,11 @@ export class ConfabTransport extends EventEmitter {
 
   isConnected(): boolean {
     return this.connected;
+  }
+
+  /** lines received but not yet handed on (tests, diagnostics) */
+  get waitingLines(): number {
+    return this.lines.length - this.head;
   }
 
   connect(): void {
@@ -233,7 +252,11 @@ export class ConfabTransport extends EventEmitter {
         const was = this.connected;
         this.connected = false;
         this.socket = null;
-        if (was) this.emit('close', false);
+        if (!was) return;
+        if (this.waitingLines) {
+          this.closePending = true;
+          lineScheduler.wake(this);
+        } else this.emit('close', false);
       });
       this.emit('open');
     }, (err: unknown) => {
@@ -246,6 +269,7 @@ export class ConfabTransport extends EventEmitter {
   private onData(d: Buffer): void {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, d]) : d;
     let start = 0;
+    const before = this.waitingLines;
     for (;;) {
       const nl = this.buffer.indexOf(0x0a, start);
       if (nl < 0) break;
@@ -256,13 +280,7 @@ export class ConfabTransport extends EventEmitter {
       // NUL is not allowed anywhere in an IRC line: drop it rather than pass it on
       let text = this.decoder.decode(line).replace(/\r$/, '');
       if (text.includes('\0')) text = text.replace(/\0/g, '');
-      if (text) {
-        try {
-          this.emit('line', text);
-        } catch (err) {
-          this.options.confabOnBadLine?.(err);
-        }
-      }
+      if (text) this.lines.push(text);
     }
     this.buffer = this.buffer.subarray(start);
     if (this.buffer.length > MAX_INCOMING_LINE) {
@@ -271,6 +289,41 @@ export class ConfabTransport extends EventEmitter {
       this.discarding = true;
       this.buffer = Buffer.alloc(0);
     }
+    const waiting = this.waitingLines;
+    if (waiting > before) lineScheduler.wake(this);
+    if (waiting >= PAUSE_AT_LINES && !this.paused && this.socket) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  /** LineQueue: called by the line scheduler with its budget */
+  drain(take: () => boolean): boolean {
+    while (this.head < this.lines.length && take()) {
+      const text = this.lines[this.head++]!;
+      try {
+        this.emit('line', text);
+      } catch (err) {
+        this.options.confabOnBadLine?.(err);
+      }
+    }
+    if (this.head >= this.lines.length) {
+      this.lines = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.lines.length) {
+      this.lines = this.lines.slice(this.head);
+      this.head = 0;
+    }
+    const waiting = this.waitingLines;
+    if (this.paused && waiting <= RESUME_AT_LINES) {
+      this.paused = false;
+      this.socket?.resume();
+    }
+    if (!waiting && this.closePending) {
+      this.closePending = false;
+      this.emit('close', false);
+    }
+    return waiting > 0;
   }
 
   writeLine(line: string, cb?: () => void): void {
@@ -285,6 +338,11 @@ export class ConfabTransport extends EventEmitter {
   }
 
   disposeSocket(): void {
+    lineScheduler.forget(this);
+    this.lines = [];
+    this.head = 0;
+    this.closePending = false;
+    this.paused = false;
     if (this.socket) {
       this.socket.removeAllListeners();
       this.socket.on('error', () => {});

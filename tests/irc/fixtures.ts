@@ -182,3 +182,32 @@ export async function startScriptedServer(onRegister: (nick: string) => string[]
     });
   });
 }
+
+/**
+ * A server that registers every client (answering PINGs) and, when told, writes a burst of lines
+ * to one registered client in ONE socket write (tests of the incoming line slicing).
+ */
+export async function startBurstServer(): Promise<Fixture & { registered(nick: string): boolean; burst(nick: string, lines: string[]): void }> {
+  const clients = new Map<string, Socket>();
+  const f = await lineServer((sock, send, onLine) => {
+    let nick = 'me';
+    sock.on('close', () => { if (clients.get(nick) === sock) clients.delete(nick); });
+    onLine((l) => {
+      const [verb, arg] = l.split(' ');
+      if (verb === 'NICK' && arg) nick = arg;
+      if (verb === 'PING') send(`:${NAME} PONG ${NAME} :${arg ?? ''}`);
+      if (verb === 'USER') {
+        register(send, nick);
+        clients.set(nick, sock);
+      }
+    });
+  });
+  return Object.assign(f, {
+    registered: (nick: string) => clients.has(nick),
+    burst(nick: string, lines: string[]) {
+      const s = clients.get(nick);
+      if (!s || s.destroyed) throw new Error(`${nick} is not connected to the burst server`);
+      s.write(Buffer.from(lines.join('\r\n') + '\r\n', 'utf8'));
+    },
+  });
+}
