@@ -5,6 +5,7 @@
 import type { Conn } from '../conn';
 import type { ParsedQuery } from '../query';
 import { likeEscape } from '../rows';
+import { matchSenders } from './senders';
 
 export interface ResolvedFilters {
   /** conditions on `m.` (messages), with their parameters in order */
@@ -78,12 +79,7 @@ export function resolveFilters(c: Conn, q: ParsedQuery): ResolvedFilters | null 
         'SELECT address FROM contacts WHERE id IN (SELECT value FROM json_each(?))',
         JSON.stringify(matchContacts(c, v)),
       ).map((r) => lower(r.address));
-      for (const r of c.all<{ sender: string }>(
-        `SELECT DISTINCT sender FROM senders WHERE lower(sender) = @v OR lower(sender) LIKE @at ESCAPE '\\' OR lower(sender) LIKE @nick ESCAPE '\\'
-           OR lower(name) = @v OR lower(substr(sender, instr(sender, '/') + 1)) IN (SELECT value FROM json_each(@addrs))`,
-        { v: lv, at: likeEscape(lv) + '@%', nick: '%/' + likeEscape(lv), addrs: JSON.stringify(addrs) },
-      ))
-        set.add(r.sender);
+      for (const sender of matchSenders(c, lv, addrs)) set.add(sender);
     }
     if (set.size === 0 && !me) return null;
     const ors: string[] = [];
