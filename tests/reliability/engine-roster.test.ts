@@ -33,11 +33,36 @@ describe(`${N} roster pushes in one burst`, () => {
     await call('engine.ping', {});
     // answered between two slices: some contacts are there, not all
     const during = await until(async () => (await call('contacts.list', {})).length || null, 'the first slice applied');
+    await until(async () => (await call('contacts.list', {})).length === N, 'all contacts stored', 120_000);
+    // the rename came last: it ends up applied (applied before the original push, it would be lost)
     const all = await until(async () => {
       const list = await call('contacts.list', {});
-      return list.length === N ? list : null;
-    }, 'all contacts stored', 120_000);
+      return list.find((p) => p.identities[0]?.address === 'c0@big.example')?.name === 'Renamed' ? list : null;
+    }, 'the later push for c0 applied', 60_000);
     console.log(`reliability/engine-roster: ${N} pushes; a command in the middle saw ${during} contacts`);
-    expect({ answeredBeforeAllApplied: during < N, renamed: all.find((p) => p.identities[0]?.address === 'c0@big.example')?.name }).toEqual({ answeredBeforeAllApplied: true, renamed: 'Renamed' });
+    expect({ answeredBeforeAllApplied: during < N, count: all.length, renamed: all.find((p) => p.identities[0]?.address === 'c0@big.example')?.name }).toEqual({ answeredBeforeAllApplied: true, count: N, renamed: 'Renamed' });
+  }, 180_000);
+
+  it('a removal waits behind the pushes before it (no flush of the whole queue); order kept', async () => {
+    await call('accounts.add', { protocol: 'stub', config: { name: 'b' } });
+    await until(() => listeners.has('b'), 'second stub account online');
+    const l = listeners.get('b')!;
+    const addr = (i: number) => `r${i}@removal.example`;
+    for (let i = 0; i < N; i++) l({ type: 'roster', items: [{ id: addr(i), name: `R ${i}`, groups: [], subscription: 'both' }], replace: false });
+    l({ type: 'roster-remove', ids: [addr(1)] });
+    l({ type: 'roster', items: [{ id: addr(2), name: 'Renamed after the removal', groups: [], subscription: 'both' }], replace: false });
+    const ofB = async () => (await call('contacts.list', {})).filter((p) => p.identities.some((i) => i.address.endsWith('@removal.example')));
+    // asked right after the removal: the pushes before it are not all applied in one go
+    const rightAfter = (await ofB()).length;
+    const all = await until(async () => {
+      const list = await ofB();
+      return list.length === N - 1 && list.some((p) => p.name === 'Renamed after the removal') ? list : null;
+    }, 'all pushes and the removal applied', 120_000);
+    console.log(`reliability/engine-roster: ${N} pushes + a removal; a command right after the removal saw ${rightAfter} of them`);
+    expect({
+      answeredBeforeAllApplied: rightAfter < N - 1,
+      removedGone: all.some((p) => p.identities.some((i) => i.address === addr(1))),
+      renamed: all.find((p) => p.identities[0]?.address === addr(2))?.name,
+    }).toEqual({ answeredBeforeAllApplied: true, removedGone: false, renamed: 'Renamed after the removal' });
   }, 180_000);
 });
