@@ -86,15 +86,11 @@ export class Roster {
   }
 
   private apply(rt: AccountRuntime, items: RosterItem[]) {
-    const store = this.ctx.store;
-    const seen = new Set<string>();
-    store.upsertContacts(
-      items.map((it) => {
-        seen.add(it.id);
-        return { accountId: rt.account.id, address: it.id, ...(it.name !== undefined ? { name: it.name } : {}), groups: it.groups };
-      }),
+    // the stored rows come back from the upsert: the people are built from them (no lookups)
+    const stored = this.ctx.store.upsertContacts(
+      items.map((it) => ({ accountId: rt.account.id, address: it.id, ...(it.name !== undefined ? { name: it.name } : {}), groups: it.groups })),
     );
-    this.ctx.views.emitPeopleOf(rt, seen);
+    this.ctx.views.emitPeople(stored);
   }
 
   /** the contacts a full roster no longer has, as removal steps (a pruned 50,000 is chunked too) */

@@ -1,7 +1,7 @@
 // What the hosts see: DTOs built from the store plus the live runtime state (presence, rooms), and
 // the events that carry them. No decisions here, only assembly.
 import { ContractError, type AccountDTO, type ConversationDTO, type IdentityDTO, type MemberDTO, type PersonDTO } from '../../contract/index';
-import type { Account, Contact, Conversation } from '../history/index';
+import type { Account, Contact, Conversation, Metacontact } from '../history/index';
 import type { PresenceShow } from '../protocol/types';
 import type { AccountRuntime } from './accounts';
 import { K } from './keys';
@@ -88,19 +88,35 @@ export class Views {
     };
   }
 
+  /** what every person of one listing shares (read once per listing, not once per person) */
+  private personScope(): { meta: PeopleMeta; vip: Set<string> } {
+    const meta = this.peopleMeta();
+    return { meta, vip: new Set([...this.ctx.settings.breakthrough.people, ...meta.vip]) };
+  }
+
+  /** a stored contact without a metacontact, as a person */
+  private contactPerson(c: Contact, scope: { vip: Set<string> }): PersonDTO {
+    const pid = personIdOf(c);
+    return toPerson({ id: pid, name: c.name ?? c.address, vip: scope.vip.has(pid), identities: [this.identity(c)] });
+  }
+
+  /** a metacontact and its contacts, as one person */
+  private metaPerson(mc: Metacontact, contacts: Contact[], scope: { meta: PeopleMeta; vip: Set<string> }): PersonDTO {
+    const pid = `m${mc.id}`;
+    const order = scope.meta.order[pid];
+    return toPerson({ id: pid, name: mc.name, vip: scope.vip.has(pid), identities: contacts.map((c) => this.identity(c)), ...(order ? { order } : {}) });
+  }
+
   personById(pid: string): PersonDTO | null {
     if (!pid.startsWith('m') && !pid.startsWith('c')) return this.ctx.roomContacts.personById(pid);
-    const meta = this.peopleMeta();
-    const vip = this.ctx.settings.breakthrough.people.includes(pid) || meta.vip.includes(pid);
+    const scope = this.personScope();
     if (pid.startsWith('m')) {
       const mc = this.store.listMetacontacts().find((x) => `m${x.id}` === pid);
       if (!mc) return null;
-      const contacts = mc.contactIds.map((id) => this.store.getContact(id)).filter((c): c is Contact => !!c);
-      return toPerson({ id: pid, name: mc.name, vip, identities: contacts.map((c) => this.identity(c)), ...(meta.order[pid] ? { order: meta.order[pid] } : {}) });
+      return this.metaPerson(mc, mc.contactIds.map((id) => this.store.getContact(id)).filter((c): c is Contact => !!c), scope);
     }
     const c = this.store.getContact(Number(pid.slice(1)));
-    if (!c) return null;
-    return toPerson({ id: pid, name: c.name ?? c.address, vip, identities: [this.identity(c)] });
+    return c ? this.contactPerson(c, scope) : null;
   }
 
   requirePerson(pid: string): PersonDTO {
@@ -109,16 +125,24 @@ export class Views {
     return p;
   }
 
+  /** every person: one read of the contacts and metacontacts (50,000 contacts are one listing,
+   *  not 50,000 lookups) */
   allPeople(): PersonDTO[] {
+    const scope = this.personScope();
+    const contacts = this.store.listContacts();
+    const byId = new Map(contacts.map((c) => [c.id, c]));
+    const metas = new Map(this.store.listMetacontacts().map((m) => [m.id, m]));
     const out: PersonDTO[] = [];
     const seenMeta = new Set<number>();
-    for (const c of this.store.listContacts()) {
-      if (c.metacontactId !== null) {
-        if (seenMeta.has(c.metacontactId)) continue;
-        seenMeta.add(c.metacontactId);
+    for (const c of contacts) {
+      if (c.metacontactId === null) {
+        out.push(this.contactPerson(c, scope));
+        continue;
       }
-      const p = this.personById(personIdOf(c));
-      if (p) out.push(p);
+      if (seenMeta.has(c.metacontactId)) continue;
+      seenMeta.add(c.metacontactId);
+      const mc = metas.get(c.metacontactId);
+      if (mc) out.push(this.metaPerson(mc, mc.contactIds.map((id) => byId.get(id)).filter((x): x is Contact => !!x), scope));
     }
     return out.concat(this.ctx.roomContacts.list());
   }
@@ -135,10 +159,20 @@ export class Views {
 
   emitPeopleOf(rt: AccountRuntime, addresses?: Set<string>) {
     if (!this.ctx.archive.store) return;
-    const pids = new Set<string>();
     const list = addresses ? [...addresses].map((a) => this.store.findContact(rt.account.id, a)).filter((c): c is Contact => !!c) : this.store.listContacts(rt.account.id);
-    for (const c of list) pids.add(personIdOf(c));
-    for (const pid of pids) this.emitPerson(pid);
+    this.emitPeople(list);
+  }
+
+  /** contacts.changed for the people of these contacts (as just stored, in order: a contact stored
+   *  twice counts as its last version), each person once */
+  emitPeople(contacts: readonly Contact[]) {
+    const scope = this.personScope();
+    const latest = new Map<string, Contact>();
+    for (const c of contacts) latest.set(personIdOf(c), c);
+    for (const [pid, c] of latest) {
+      if (c.metacontactId !== null) this.emitPerson(pid);
+      else this.ctx.emit({ type: 'contacts.changed', payload: this.contactPerson(c, scope) });
+    }
   }
 
   /** the direct conversation a message to a person goes to (reply routing) */
