@@ -22,6 +22,7 @@ export function onAdapterEvent(ctx: EngineContext, rt: AccountRuntime, e: Adapte
       break;
     }
     case 'unacked':
+      if (e.orderlyEnd) ctx.outbox.inFlightOnly(rt, e.clientIds);
       for (const id of e.clientIds) {
         const m = store.findByClientId(rt.account.id, id);
         if (m && m.state === 'queued') ctx.outbox.setState(m, 'unconfirmed');

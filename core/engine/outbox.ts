@@ -11,6 +11,9 @@ const MAX_SEND_ATTEMPTS = 3;
 const RANK: Record<string, number> = { queued: 0, unconfirmed: 1, sent: 2, delivered: 3, read: 4 };
 
 export class Outbox {
+  /** account id → clientIds on the wire when its link last dropped, in the order they were sent */
+  private readonly suspects = new Map<string, string[]>();
+
   constructor(private readonly ctx: EngineContext) {}
 
   /** stored first (queued), then handed to the wire when the account is online */
@@ -69,6 +72,7 @@ export class Outbox {
   flush(rt: AccountRuntime) {
     const adapter = rt.adapter;
     if (!adapter) return;
+    this.blameAfterReconnect(rt);
     const resendUnconfirmed = adapter.caps.serverAck && adapter.caps.stableClientIds;
     for (const m of this.ctx.store.listOutbox(rt.account.id)) {
       if (m.state === 'unconfirmed' && !resendUnconfirmed) continue;
@@ -77,19 +81,50 @@ export class Outbox {
     }
   }
 
-  /** the link dropped: messages that were on the wire are counted, so a message that kills the
-   *  connection every time (too large for the server) fails instead of looping */
+  /**
+   * The link dropped. What was on the wire and not confirmed becomes a suspect, in the order it was
+   * sent; which one is blamed is decided after the reconnect (blameAfterReconnect), once the
+   * adapter has said what the server handled after all (XMPP: `<failed h>`; MAM and carbons of our
+   * own messages during the catch-up).
+   */
   connectionLost(rt: AccountRuntime) {
-    for (const clientId of rt.sending) {
-      const n = (rt.drops.get(clientId) ?? 0) + 1;
-      rt.drops.set(clientId, n);
-      if (n >= MAX_SEND_ATTEMPTS) {
-        const m = this.ctx.store.findByClientId(rt.account.id, clientId);
-        if (m && (m.state === 'queued' || m.state === 'unconfirmed')) this.setState(m, 'failed', undefined, 'the server closed the connection every time this message was sent');
-        rt.drops.delete(clientId);
-      }
-    }
+    const earlier = this.suspects.get(rt.id) ?? [];
+    this.suspects.set(rt.id, [...new Set([...earlier, ...rt.sending])]);
     rt.sending.clear();
+  }
+
+  /** the adapter knows these were merely in flight when the link dropped (the server ended the session itself) */
+  inFlightOnly(rt: AccountRuntime, clientIds: string[]) {
+    const suspects = this.suspects.get(rt.id);
+    if (!suspects) return;
+    const cleared = new Set(clientIds);
+    this.suspects.set(rt.id, suspects.filter((id) => !cleared.has(id)));
+  }
+
+  /**
+   * A server handles what it receives in order, so only the first message it did not confirm can
+   * have made it close the connection: that one is counted, the messages behind it are not (they
+   * were merely in flight, e.g. while the server restarted). A message the connection drops on
+   * MAX_SEND_ATTEMPTS reconnects in a row (too large for the server, say) fails instead of looping.
+   */
+  private blameAfterReconnect(rt: AccountRuntime) {
+    const suspects = this.suspects.get(rt.id);
+    this.suspects.delete(rt.id);
+    if (!suspects) return;
+    for (const clientId of suspects) {
+      const m = this.ctx.store.findByClientId(rt.account.id, clientId);
+      if (!m || (m.state !== 'queued' && m.state !== 'unconfirmed')) {
+        rt.drops.delete(clientId);
+        continue;
+      }
+      const n = (rt.drops.get(clientId) ?? 0) + 1;
+      if (n < MAX_SEND_ATTEMPTS) rt.drops.set(clientId, n);
+      else {
+        rt.drops.delete(clientId);
+        this.setState(m, 'failed', undefined, 'the server closed the connection every time this message was sent');
+      }
+      return;
+    }
   }
 
   /** outbox transitions: forward only; 'failed' only before delivery; a failed message the server confirms after all is sent */

@@ -150,8 +150,12 @@ export type AdapterEvent =
   | { type: 'nick-changed'; roomId?: string; oldNick: string; newNick: string }
   | { type: 'topic'; roomId: string; topic: string; by?: string }
   | { type: 'invite'; roomId: string; from: string; reason?: string; password?: string }
-  /** messages handed to the wire whose server acknowledgement never came (XEP-0198 unacked, IRC no echo) */
-  | { type: 'unacked'; clientIds: string[] }
+  /**
+   * messages handed to the wire whose server acknowledgement never came (XEP-0198 unacked, IRC no
+   * echo). `orderlyEnd`: the server ended the previous session itself and said what it had handled
+   * (XEP-0198 `<failed h>`, e.g. after its restart): these were merely in flight, none of them made it drop the link.
+   */
+  | { type: 'unacked'; clientIds: string[]; orderlyEnd?: boolean }
   /** a non-fatal problem worth showing (bad input from the server, a refused stanza) */
   | { type: 'error'; error: AdapterErrorInfo };
 

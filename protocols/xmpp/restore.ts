@@ -35,6 +35,8 @@ export class XmppRestore {
     } catch (err) {
       this.s.report('protocol', `roster fetch failed: ${classifyError(err).message}`, 'roster');
     }
+    // the stream died meanwhile (e.g. the roster was over our stanza limit): the session reports why
+    if (!this.s.online) return;
     await c.iq.request(enableCarbons(), this.s.cfg.timeoutMs).catch((err: unknown) => this.s.report('protocol', `carbons not enabled: ${classifyError(err).message}`, 'carbons'));
     // server features decide the invisibility capability (XEP-0186)
     const info = await this.parts.discoInfo(this.s.ownBare.split('@')[1]!).catch(() => null);

@@ -12,6 +12,7 @@ import { classifyError, netError } from './errors';
 import { parseJid } from './jid';
 import { NS } from './ns';
 import { isTrustedPush, parseRosterQuery } from './roster';
+import { NS_SM } from './smHandled';
 import type { XmppState } from './state';
 import { xml, type XmlElement } from './xml';
 
@@ -26,6 +27,10 @@ export interface SessionParts {
 
 export class XmppSession {
   private connecting: Promise<void> | null = null;
+  /** the server answered our resumption attempt with `<failed h>`: it ended the old session itself */
+  private orderlyEnd = false;
+  /** why the stream closed while this attempt was still setting up the session (roster, carbons…) */
+  private closedDuringLogin: AdapterError | undefined;
 
   constructor(private readonly s: XmppState, private readonly parts: SessionParts) {}
 
@@ -42,6 +47,8 @@ export class XmppSession {
 
   private async attempt(local: string, domain: string, resource: string, signal: AbortSignal): Promise<void> {
     this.s.closing = false;
+    this.orderlyEnd = false;
+    this.closedDuringLogin = undefined;
     this.s.ownBare = `${local}@${domain}`;
     this.s.emit({ type: 'state', state: 'connecting' });
     try {
@@ -56,9 +63,13 @@ export class XmppSession {
       this.s.ownFull = this.s.client.entity.jid?.toString() ?? this.s.ownBare;
       this.s.emit({ type: 'self', id: this.s.ownFull });
       if (how === 'new') await this.parts.afterNewSession();
+      // the set-up steps report their own failures; a stream that died meanwhile is not online
+      if (!this.s.online) throw this.closedDuringLogin ?? netError('the connection closed during login', 'closed');
       this.s.emit({ type: 'state', state: 'online' });
     } catch (err) {
-      const e = signal.aborted ? netError('connection attempt cancelled', 'aborted', err) : classifyError(err);
+      // the stream closed for a reason of its own (a stanza over our limit, say) while the session was
+      // being set up: that reason, not the follow-up failure of the next request on the dead socket
+      const e = signal.aborted ? netError('connection attempt cancelled', 'aborted', err) : this.closedDuringLogin ?? classifyError(err);
       this.s.online = false;
       await this.dropTransport();
       this.s.emit({ type: 'state', state: e.fatal ? 'failed' : 'offline', error: e.toJSON() });
@@ -193,6 +204,7 @@ export class XmppSession {
       // session rejoins them (afterNewSession)
       const cause = this.s.closeCause;
       this.s.closeCause = undefined;
+      this.closedDuringLogin = cause;
       if (!this.s.closing) this.s.emit({ type: 'state', state: 'offline', error: cause ? cause.toJSON() : { kind: 'network', fatal: false, message: 'connection lost', code: 'disconnected' } });
     });
     sm.on('ack', (st: XmlElement) => {
@@ -204,11 +216,15 @@ export class XmppSession {
         this.s.emit({ type: 'receipt', conversation: conv, clientId: id, status: 'sent' });
       }
     });
+    // seen before xmpp.js's resumption handler turns the <failed/> into 'fail' events
+    entity.on('nonza', (el: XmlElement) => {
+      if (el.is('failed', NS_SM) && el.attrs.h !== undefined && sm.id) this.orderlyEnd = true;
+    });
     sm.on('fail', (st: XmlElement) => {
       const id = st.name === 'message' ? st.attrs.id : undefined;
       if (id && this.s.sentConv.has(id)) {
         this.s.sentConv.delete(id);
-        this.s.emit({ type: 'unacked', clientIds: [id] });
+        this.s.emit({ type: 'unacked', clientIds: [id], ...(this.orderlyEnd ? { orderlyEnd: true } : {}) });
       }
     });
 

@@ -23,6 +23,7 @@ import { makeTransport, requireTls, starttlsFeature, type TransportConfig, type 
 import { IqRequester } from './iq';
 import { normalizeJid } from './jid';
 import { ScramSha1 } from './scram';
+import { ackHandledOnFailedResume } from './smHandled';
 import type { IqCallee, IqCaller, Middleware, StreamManagement, XmlElement } from './xml-types';
 
 export interface XmppClientOptions extends TransportConfig {
@@ -99,6 +100,8 @@ export function createXmppClient(o: XmppClientOptions): XmppClient {
   });
 
   const sm = streamManagementFactory({ streamFeatures, entity, middleware });
+  // what the server handled of a session it could not resume is acknowledged, not re-sent
+  ackHandledOnFailedResume(entity as unknown as Parameters<typeof ackHandledOnFailedResume>[0], sm);
   resourceBinding({ streamFeatures, iqCaller }, o.resource);
 
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));

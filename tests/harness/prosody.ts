@@ -70,6 +70,8 @@ export interface ProsodyServer {
    * Prosody reads it at that user's next login (write it while the user is offline)
    */
   writeRoster(user: XmppTestUser, items: RosterEntry[]): void;
+  /** Prosody's data folder (internal storage: rosters, archives, offline messages); undefined for an external server */
+  dataDir?: string;
   restart(): Promise<void>;
   stop(): Promise<void>;
   /** recent server log (info level; never stanza contents) */
@@ -297,6 +299,7 @@ ${Object.values(components).map((c) => `Component ${lua(c.domain)}\n  component_
     certSha256: cert.sha256,
     users,
     external: false,
+    dataDir,
     createUser,
     writeRoster(user, items) {
       const dir = join(dataDir, encodePath(domain), 'roster');

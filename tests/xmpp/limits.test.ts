@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { XmppAdapter } from '../../protocols/xmpp/index';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
-import { cid, closeAll, online } from './helpers';
+import { adapter, cid, closeAll, online } from './helpers';
 
 let srv: ProsodyServer;
 const bag: XmppAdapter[] = [];
@@ -12,6 +12,20 @@ afterEach(async () => { await closeAll(bag); });
 afterAll(async () => { await srv?.stop(); });
 
 describe('XMPP stanza size limits', () => {
+  it('a roster over our incoming stanza limit at login: the account says the stanza was too large (not a follow-up error of the closed socket)', async () => {
+    if (srv.external) return console.log('skipped: writes a roster into the harness server\'s storage');
+    const u = await srv.createUser(`bigroster${Date.now() % 100000}`);
+    srv.writeRoster(u, Array.from({ length: 2000 }, (_, i) => ({ jid: `contact${i}@example.org`, name: `Contact number ${i}` })));
+    const r = adapter(srv, u, { maxIncomingStanzaBytes: 65_536 });
+    bag.push(r.a);
+    const err: unknown = await r.a.connect(new AbortController().signal).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'stanza-too-large', fatal: false });
+    expect((err as Error).message).toMatch(/more than 65536 bytes in one stanza/);
+    const offline = r.rec.of('state').filter((e) => e.state === 'offline' && e.error);
+    expect(offline.at(-1)?.error).toMatchObject({ code: 'stanza-too-large' });
+  });
+
+
   it('a message the server refuses as too large fails permanently and is not re-sent after reconnecting', async () => {
     if (srv.external) return console.log('skipped: needs a harness server with a lowered stanza limit');
     const a = await online(srv, srv.users.alice, {}, bag);

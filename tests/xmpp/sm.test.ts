@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { XmppAdapter } from '../../protocols/xmpp/index';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
-import { cid, closeAll, online } from './helpers';
+import { cid, closeAll, online, type Rec } from './helpers';
 
 let srv: ProsodyServer;
 const bag: XmppAdapter[] = [];
@@ -11,6 +11,25 @@ beforeAll(async () => { srv = await startProsody(); });
 afterEach(async () => { await closeAll(bag); });
 afterAll(async () => { await srv?.stop(); });
 const sig = () => new AbortController().signal;
+
+/** how the restart left a message: confirmed by the server's counter, or reported unacked (and whether as merely in flight) */
+async function settled(a: { rec: Rec }, id: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    for (const e of a.rec.events) {
+      if (e.type === 'receipt' && e.clientId === id && e.status === 'sent') return 'sent';
+      if (e.type === 'unacked' && e.clientIds.includes(id)) return e.orderlyEnd ? 'unacked in flight' : 'unacked';
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return 'neither';
+}
+
+/** xmpp.js asks for an ack 250 ms after the last stanza; held back here so a restart comes first */
+function holdAcks(a: XmppAdapter): void {
+  const sm = (a as unknown as { s: { client: { sm: { requestAckDebounce: number; requestAckInterval: number } } | null } }).s.client!.sm;
+  sm.requestAckDebounce = 600_000;
+  sm.requestAckInterval = 600_000;
+}
 
 describe('XMPP stream management', () => {
   it('resumes after a dropped socket: same session, no new roster fetch, messages sent meanwhile arrive, unacked ones are acked', async () => {
@@ -50,6 +69,23 @@ describe('XMPP stream management', () => {
     await b.rec.waitFor('message', (e) => e.message.clientId === inRoom);
   });
 
+  it('after a server restart, a message the server handled but never acknowledged is confirmed by <failed h>, not re-sent', async () => {
+    if (srv.external) return console.log('skipped: restarts the server');
+    const a = await online(srv, srv.users.alice, {}, bag);
+    const b = await online(srv, srv.users.bob, {}, bag);
+    holdAcks(a.a);
+    const id = cid();
+    await a.a.send({ kind: 'direct', id: srv.users.bob.jid }, { body: 'handled before the restart', clientId: id });
+    await b.rec.waitFor('message', (e) => e.message.clientId === id);
+    expect(a.a.streamManagement!.unacked).toBeGreaterThan(0);
+    const lost = a.rec.next('state', (e) => e.state === 'offline');
+    await srv.restart();
+    await lost;
+    await a.a.connect(sig());
+    expect(await settled(a, id)).toBe('sent');
+    expect(a.rec.of('unacked').flatMap((e) => e.clientIds)).not.toContain(id);
+  });
+
   it('a failed resumption (server restarted) reports the unacked messages; re-sending them with the same clientId is harmless', async () => {
     if (srv.external) return console.log('skipped: restarts the server');
     const a = await online(srv, srv.users.alice, {}, bag);
@@ -62,8 +98,10 @@ describe('XMPP stream management', () => {
     await lost;
     await srv.restart();
     await a.a.connect(sig());
-    const un = await a.rec.waitFor('unacked');
-    expect(un.clientIds).toEqual([id]);
+    // Prosody saved the old session's counter at shutdown: a message it handled before the drop is
+    // confirmed (<failed h>), one it never read is reported unacked, as merely in flight
+    const outcome = await settled(a, id);
+    expect(['sent', 'unacked in flight']).toContain(outcome);
     // a new session: roster fetched again
     expect(a.rec.of('roster').filter((e) => e.replace)).toHaveLength(2);
     // and the rooms are joined again
