@@ -17,11 +17,7 @@ const ROSTER_CHUNK = 200;
 /** contacts removed per step (the store commits each removal on its own) */
 const REMOVE_CHUNK = 50;
 
-type RosterStep =
-  | { rt: AccountRuntime; items: RosterItem[] }
-  | { rt: AccountRuntime; remove: string[] }
-  /** after a full roster: remove the contacts it no longer has (becomes `remove` steps) */
-  | { rt: AccountRuntime; keep: Set<string> };
+type RosterStep = { rt: AccountRuntime; items: RosterItem[] } | { rt: AccountRuntime; remove: string[] };
 
 export class Roster {
   private queue: RosterStep[] = [];
@@ -31,11 +27,18 @@ export class Roster {
 
   /**
    * the full roster (at login): applied in chunks like pushes, then the contacts it no longer has
-   * are removed — a roster of 50,000 never holds the engine in one pass
+   * are removed — a roster of 50,000 never holds the engine in one pass. What it no longer has is
+   * found now, while the account's stored list is as it was (empty at a first login: nothing to read),
+   * not by listing 50,000 freshly stored contacts at the end.
    */
   replace(rt: AccountRuntime, items: RosterItem[]) {
+    const keep = new Set(items.map((it) => it.id));
+    const gone = new Set<string>();
+    if (this.ctx.archive.store) for (const c of this.ctx.store.listContacts(rt.account.id)) if (!keep.has(c.address)) gone.add(c.address);
+    // pushes still queued for this account are older than the full roster: it decides about them too
+    for (const step of this.queue) if (step.rt === rt && 'items' in step) for (const it of step.items) if (!keep.has(it.id)) gone.add(it.id);
     for (let i = 0; i < items.length; i += ROSTER_CHUNK) this.queue.push({ rt, items: items.slice(i, i + ROSTER_CHUNK) });
-    this.queue.push({ rt, keep: new Set(items.map((it) => it.id)) });
+    this.remove(rt, [...gone]);
     this.schedule();
   }
 
@@ -79,8 +82,7 @@ export class Roster {
       }
       const step = this.queue.shift()!;
       if (!this.ctx.archive.store || this.ctx.runtimes.get(step.rt.id) !== step.rt) continue;
-      if ('keep' in step) this.queue.unshift(...this.pruneSteps(step.rt, step.keep));
-      else if ('remove' in step) this.removeIds(step.rt, step.remove);
+      if ('remove' in step) this.removeIds(step.rt, step.remove);
       else this.apply(step.rt, step.items);
     }
   }
@@ -91,14 +93,6 @@ export class Roster {
       items.map((it) => ({ accountId: rt.account.id, address: it.id, ...(it.name !== undefined ? { name: it.name } : {}), groups: it.groups })),
     );
     this.ctx.views.emitPeople(stored);
-  }
-
-  /** the contacts a full roster no longer has, as removal steps (a pruned 50,000 is chunked too) */
-  private pruneSteps(rt: AccountRuntime, keep: Set<string>): RosterStep[] {
-    const gone = this.ctx.store.listContacts(rt.account.id).filter((c) => !keep.has(c.address)).map((c) => c.address);
-    const steps: RosterStep[] = [];
-    for (let i = 0; i < gone.length; i += REMOVE_CHUNK) steps.push({ rt, remove: gone.slice(i, i + REMOVE_CHUNK) });
-    return steps;
   }
 
   private removeIds(rt: AccountRuntime, ids: string[]) {

@@ -65,4 +65,22 @@ describe(`${N} roster pushes in one burst`, () => {
       renamed: all.find((p) => p.identities[0]?.address === addr(2))?.name,
     }).toEqual({ answeredBeforeAllApplied: true, removedGone: false, renamed: 'Renamed after the removal' });
   }, 180_000);
+
+  it('a full roster removes what it no longer has (also pushes queued before it), keeps pushes after it', async () => {
+    await call('accounts.add', { protocol: 'stub', config: { name: 'c' } });
+    await until(() => listeners.has('c'), 'third stub account online');
+    const l = listeners.get('c')!;
+    const item = (id: string) => ({ id: `${id}@full.example`, name: id, groups: [], subscription: 'both' as const });
+    const names = async () => (await call('contacts.list', {})).filter((p) => p.identities.some((i) => i.address.endsWith('@full.example'))).map((p) => p.name).sort();
+    l({ type: 'roster', items: ['p0', 'p1', 'p2', 'p3'].map(item), replace: true });
+    await until(async () => (await names()).length === 4, 'the first full roster stored');
+    l({ type: 'roster', items: [item('queued')], replace: false });
+    l({ type: 'roster', items: ['p0', 'p2', 'new'].map(item), replace: true });
+    l({ type: 'roster', items: [item('after')], replace: false });
+    const final = await until(async () => {
+      const n = await names();
+      return n.includes('after') && !n.includes('p1') && !n.includes('queued') ? n : null;
+    }, 'the second full roster applied');
+    expect(final).toEqual(['after', 'new', 'p0', 'p2']);
+  }, 60_000);
 });
