@@ -1,32 +1,33 @@
 /** Reading a conversation by key: latest page, older/newer pages, a message in context, catch-up markers. */
 import type { Conn } from './conn';
-import { toMessage, type MessageRow } from './rows';
+import { messageColumns, messageRows } from './search/messageRows';
 import type { Message } from './types';
 
 /** all three walk messages_conv(conversation_id, id) without sorting (tests assert the plans) */
-export const LATEST_SQL = 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?';
-export const BEFORE_SQL = 'SELECT * FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?';
-export const AFTER_SQL = 'SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id ASC LIMIT ?';
+export const LATEST_SQL = `SELECT ${messageColumns()} FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?`;
+export const BEFORE_SQL = `SELECT ${messageColumns()} FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?`;
+export const AFTER_SQL = `SELECT ${messageColumns()} FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id ASC LIMIT ?`;
+const BY_ID_SQL = `SELECT ${messageColumns()} FROM messages WHERE id = ?`;
 
 export class Paging {
   constructor(private readonly c: Conn) {}
 
   latest(conversationId: number, limit: number): Message[] {
-    return this.c.all<MessageRow>(LATEST_SQL, conversationId, limit).reverse().map(toMessage);
+    return messageRows(this.c, LATEST_SQL, conversationId, limit).reverse();
   }
 
   before(conversationId: number, id: number, limit: number): Message[] {
-    return this.c.all<MessageRow>(BEFORE_SQL, conversationId, id, limit).reverse().map(toMessage);
+    return messageRows(this.c, BEFORE_SQL, conversationId, id, limit).reverse();
   }
 
   after(conversationId: number, id: number, limit: number): Message[] {
-    return this.c.all<MessageRow>(AFTER_SQL, conversationId, id, limit).map(toMessage);
+    return messageRows(this.c, AFTER_SQL, conversationId, id, limit);
   }
 
   around(id: number, n: number): Message[] {
-    const r = this.c.get<MessageRow>('SELECT * FROM messages WHERE id = ?', id);
-    if (!r) return [];
-    return [...this.before(r.conversation_id, id, n), toMessage(r), ...this.after(r.conversation_id, id, n)];
+    const m = messageRows(this.c, BY_ID_SQL, id)[0];
+    if (!m) return [];
+    return [...this.before(m.conversationId, id, n), m, ...this.after(m.conversationId, id, n)];
   }
 
   lastServerId(conversationId: number): string | null {

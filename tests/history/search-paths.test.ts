@@ -85,6 +85,20 @@ describe('search fast paths', () => {
     expect(bodies('from:team@conference.example.org/carol')).toEqual(['deploy is done']);
   });
 
+  it('search hits and conversation pages (read as arrays) are the same messages getMessage returns, every field', () => {
+    const edited = store.search('deploy number 7', { limit: 1 }).hits[0]!.message;
+    store.editMessage(edited.id, 'deploy number 7 (fixed)');
+    store.insertMessage({
+      accountId: account, conversationId: conv, sender: 'me@example.org', senderName: 'Me', body: 'deploy log attached', kind: 'chat',
+      serverTime: T0 + 150 * DAY, direction: 'out', serverId: 'srv-1', clientId: 'cl-1', state: 'delivered', oobUrl: 'https://example.org/log.txt',
+    });
+    const hits = store.search('deploy', { limit: 40 }).hits.map((h) => h.message);
+    const pages = [...store.latest(conv, 30), ...store.messagesAround(edited.id, 5), ...store.before(conv, edited.id, 3), ...store.after(conv, edited.id, 3)];
+    for (const m of [...hits, ...pages]) expect(m).toEqual(store.getMessage(m.id));
+    expect(pages.find((m) => m.id === edited.id)?.editedAt).not.toBeNull();
+    expect(hits.find((m) => m.body === 'deploy log attached')).toMatchObject({ direction: 'out', senderName: 'Me', clientId: 'cl-1', serverId: 'srv-1', state: 'delivered', oobUrl: 'https://example.org/log.txt' });
+  });
+
   it('a read-only reader sees senders the writer adds while it is open', () => {
     const reader = openArchive(dir, { passphrase: PASS }, { readOnly: true });
     try {

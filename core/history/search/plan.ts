@@ -11,6 +11,10 @@ import { parseQuery, type ParsedQuery } from '../query';
 import { SEQ } from '../rows';
 import type { SearchOptions } from '../types';
 import { resolveFilters, type ResolvedFilters } from './filters';
+import { messageColumns } from './messageRows';
+
+/** the select list of every search (read as arrays, see messageRows.ts) */
+const M = messageColumns('m');
 
 /** below this many messages a from:/in:/with: filter is walked first (see selectiveFilter) */
 export const FILTER_FIRST_MAX = 20_000;
@@ -101,7 +105,7 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
       if (hi !== null) { where.push('m.id < ?'); params.push(hi); }
       where.push(...filters.where);
       params.push(...filters.params, limit + 1);
-      const sql = `SELECT m.* FROM messages m INDEXED BY ${first.index} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
+      const sql = `SELECT ${M} FROM messages m INDEXED BY ${first.index} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
       return { sql, params, parsed, order, limit, offset };
     }
   }
@@ -128,7 +132,7 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
       const check = who ? ` WHERE ${filters.where[0]!}` : '';
       params.push(limit + 1, offset, ...filters.params);
       const sql =
-        `SELECT m.* FROM (SELECT messages_fts.rowid AS id, bm25(messages_fts, 1.0, 0.0) AS score FROM messages_fts WHERE ${where.join(' AND ')} ` +
+        `SELECT ${M} FROM (SELECT messages_fts.rowid AS id, bm25(messages_fts, 1.0, 0.0) AS score FROM messages_fts WHERE ${where.join(' AND ')} ` +
         `ORDER BY score LIMIT ? OFFSET ?) f CROSS JOIN messages m ON m.id = f.id${check} ORDER BY f.score`;
       return { sql, params, parsed, order, limit, offset };
     }
@@ -138,7 +142,7 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
     params.push(limit + 1);
     if (order === 'relevance') params.push(offset);
     const sql =
-      `SELECT m.* FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid ` +
+      `SELECT ${M} FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid ` +
       `WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?${order === 'relevance' ? ' OFFSET ?' : ''}`;
     return { sql, params, parsed, order, limit, offset };
   }
@@ -148,6 +152,6 @@ export function planSearch(c: Conn, query: string, opts: SearchOptions, filterFi
   if (hi !== null) { where.push('m.id < ?'); params.push(hi); }
   where.push(...filters.where);
   params.push(...filters.params, limit + 1);
-  const sql = `SELECT m.* FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT ?`;
+  const sql = `SELECT ${M} FROM messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.id DESC LIMIT ?`;
   return { sql, params, parsed, order, limit, offset };
 }

@@ -1,18 +1,18 @@
 /** Running a planned search: hits with their conversation and snippet, the next-page cursor, groups. */
 import type { Conn } from '../conn';
 import { CorruptArchiveError, QueryError } from '../errors';
-import { toMessage, type MessageRow } from '../rows';
 import { makeSnippet, positiveTerms, snippetTerms } from '../snippet';
-import type { Conversation, SearchOptions, SearchResult } from '../types';
+import type { Conversation, Message, SearchOptions, SearchResult } from '../types';
+import { messageRows } from './messageRows';
 import type { SearchPlan } from './plan';
 
 export const DEFAULT_MARKERS: [string, string] = ['\u0002', '\u0003'];
 
 export function runSearch(c: Conn, plan: SearchPlan | null, opts: SearchOptions, conversation: (id: number) => Conversation | null): SearchResult {
   if (!plan) return { hits: [], nextCursor: null, groups: [] };
-  let rows: MessageRow[];
+  let rows: Message[];
   try {
-    rows = c.all<MessageRow>(plan.sql, ...plan.params);
+    rows = messageRows(c, plan.sql, ...plan.params);
   } catch (err) {
     if (err instanceof CorruptArchiveError) throw err;
     // the parser quotes every term, so this should not happen; never leak an SQL error to the user
@@ -23,13 +23,13 @@ export function runSearch(c: Conn, plan: SearchPlan | null, opts: SearchOptions,
   const markers = opts.markers ?? DEFAULT_MARKERS;
   const terms = snippetTerms(positiveTerms(plan.parsed.text));
   const convCache = new Map<number, Conversation>();
-  const hits = rows.map((r) => {
-    let conv = convCache.get(r.conversation_id);
+  const hits = rows.map((m) => {
+    let conv = convCache.get(m.conversationId);
     if (!conv) {
-      conv = conversation(r.conversation_id)!;
-      convCache.set(r.conversation_id, conv);
+      conv = conversation(m.conversationId)!;
+      convCache.set(m.conversationId, conv);
     }
-    return { message: toMessage(r), conversation: conv, snippet: makeSnippet(r.body, terms, markers) };
+    return { message: m, conversation: conv, snippet: makeSnippet(m.body, terms, markers) };
   });
   const groups = new Map<number, number[]>();
   hits.forEach((h, i) => {
