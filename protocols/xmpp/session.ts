@@ -29,6 +29,11 @@ export class XmppSession {
   private connecting: Promise<void> | null = null;
   /** the server answered our resumption attempt with `<failed h>`: it ended the old session itself */
   private orderlyEnd = false;
+  /**
+   * a NEW session is being set up (roster, carbons, presence, rooms). Cut off, it must not be resumed
+   * (resuming skips the set-up), and its pending requests fail at once instead of waiting for a timeout.
+   */
+  private settingUp = false;
   /** why the stream closed while this attempt was still setting up the session (roster, carbons…) */
   private closedDuringLogin: AdapterError | undefined;
 
@@ -51,6 +56,7 @@ export class XmppSession {
     this.closedDuringLogin = undefined;
     this.s.ownBare = `${local}@${domain}`;
     this.s.emit({ type: 'state', state: 'connecting' });
+    this.settingUp = false;
     try {
       if (!this.s.client) this.s.client = await this.makeClient(local, domain, resource || this.s.cfg.resource);
       const c = this.s.client;
@@ -62,16 +68,19 @@ export class XmppSession {
       this.s.online = true;
       this.s.ownFull = this.s.client.entity.jid?.toString() ?? this.s.ownBare;
       this.s.emit({ type: 'self', id: this.s.ownFull });
+      this.settingUp = how === 'new';
       if (how === 'new') await this.parts.afterNewSession();
       // the set-up steps report their own failures; a stream that died meanwhile is not online
       if (!this.s.online) throw this.closedDuringLogin ?? netError('the connection closed during login', 'closed');
+      this.settingUp = false;
       this.s.emit({ type: 'state', state: 'online' });
     } catch (err) {
       // the stream closed for a reason of its own (a stanza over our limit, say) while the session was
       // being set up: that reason, not the follow-up failure of the next request on the dead socket
       const e = signal.aborted ? netError('connection attempt cancelled', 'aborted', err) : this.closedDuringLogin ?? classifyError(err);
       this.s.online = false;
-      await this.dropTransport();
+      await this.dropTransport(this.settingUp);
+      this.settingUp = false;
       this.s.emit({ type: 'state', state: e.fatal ? 'failed' : 'offline', error: e.toJSON() });
       throw e;
     }
@@ -145,14 +154,15 @@ export class XmppSession {
     });
   }
 
-  private async dropTransport(): Promise<void> {
+  private async dropTransport(discardSession = false): Promise<void> {
     const c = this.s.client;
     if (!c) return;
     try {
       c.socket()?.destroy();
     } catch { /* gone */ }
-    // a stream that never came online cannot be resumed; start the next attempt from scratch
-    if (!c.sm.id) {
+    // a stream that never came online cannot be resumed, one whose set-up was cut off must not be:
+    // the next attempt starts from scratch
+    if (!c.sm.id || discardSession) {
       await c.entity.stop().catch(() => {});
       this.s.client = null;
     }
@@ -205,6 +215,7 @@ export class XmppSession {
       const cause = this.s.closeCause;
       this.s.closeCause = undefined;
       this.closedDuringLogin = cause;
+      if (this.settingUp) c.iq.failAll();
       if (!this.s.closing) this.s.emit({ type: 'state', state: 'offline', error: cause ? cause.toJSON() : { kind: 'network', fatal: false, message: 'connection lost', code: 'disconnected' } });
     });
     sm.on('ack', (st: XmlElement) => {

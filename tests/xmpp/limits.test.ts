@@ -23,6 +23,9 @@ describe('XMPP stanza size limits', () => {
     expect((err as Error).message).toMatch(/more than 65536 bytes in one stanza/);
     const offline = r.rec.of('state').filter((e) => e.state === 'offline' && e.error);
     expect(offline.at(-1)?.error).toMatchObject({ code: 'stanza-too-large' });
+    // the next attempt is a new session again (a resumed one would skip the roster and come online without it)
+    const again: unknown = await r.a.connect(new AbortController().signal).then(() => null, (e: unknown) => e);
+    expect(again).toMatchObject({ code: 'stanza-too-large' });
   });
 
 
