@@ -16,7 +16,7 @@ const CONV_COALESCE_MS = 100;
 const CONV_COALESCE_MAX_MS = 2000;
 /** longest stretch of building conversation updates before the event loop gets a turn (a round
  *  over hundreds of rooms counts each one's unread messages: tens to hundreds of ms in one step) */
-const CONV_SLICE_MS = 8;
+const CONV_SLICE_MS = 4;
 
 export interface PeopleMeta {
   vip: string[];

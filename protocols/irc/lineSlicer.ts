@@ -21,7 +21,7 @@ export interface LineQueue {
 }
 
 /** longest stretch of line handling (all connections together) before the event loop gets a turn */
-export const SLICE_MS = 8;
+export const SLICE_MS = 4;
 /** most lines handled in one turn, however cheap they are */
 export const MAX_LINES_PER_TURN = 200;
 /** lines of one connection before the next connection with lines waiting gets its turn */
