@@ -22,9 +22,9 @@ const logical: fc.Arbitrary<Logical> = fc.oneof(
   fc.record({ kind: fc.constant('import' as const), t: fc.integer({ min: 0, max: 5 }) }),
 );
 
-function copies(l: Logical, i: number, accountId: number, conversationId: number): MessageInput[] {
+function copies(l: Logical, i: number, accountId: number, conversationId: number, t0: number): MessageInput[] {
   const base = { accountId, conversationId };
-  const at = (sec: number) => T0 + sec * 1000;
+  const at = (sec: number) => t0 + sec * 1000;
   switch (l.kind) {
     case 'server': {
       // texts repeat on purpose: equal text and time with another serverId is another message
@@ -55,7 +55,10 @@ describe('dedup', () => {
       fc.property(fc.array(logical, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 1, max: 7 }), (ls, seed, batch) => {
         const account = s.store.addAccount({ protocol: 'xmpp', label: `run ${++run}` });
         const conv = s.store.ensureConversation(account.id, 'direct', 'bob@example.org');
-        const all = ls.flatMap((l, i) => copies(l, i, account.id, conv.id).map((m) => ({ m, key: l.kind === 'own' && m.direction === 'in' ? `peer${i}` : `l${i}` })));
+        // each run later than everything stored before: its first copies take the path for messages
+        // newer than everything (multi-row runs, dedup by the unique indexes), later ones the probes
+        const t0 = T0 + run * 86_400_000;
+        const all = ls.flatMap((l, i) => copies(l, i, account.id, conv.id, t0).map((m) => ({ m, key: l.kind === 'own' && m.direction === 'in' ? `peer${i}` : `l${i}` })));
         // a deterministic shuffle from the seed
         let x = seed;
         for (let k = all.length - 1; k > 0; k--) {
