@@ -74,13 +74,32 @@ export function registerFunctions(db: DB): void {
   db.function(WHO_FN, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? senderToken(s) : null));
 }
 
+/**
+ * The writer's page cache, in KiB (pages are allocated as they are used, so a small archive never
+ * holds this much). Every cache miss re-reads AND re-decrypts a page (AES + HMAC check); at 1M
+ * messages the unique-id indexes and the full-text segments being merged no longer fit in the old
+ * 32 MB. Measured at 1M messages (docs/history-ingest.md): 64 MiB gives most of what 128 MiB does.
+ */
+export const WRITER_CACHE_KIB = 64 * 1024;
+
+/**
+ * Checkpoint when the WAL holds this many bytes (and truncate it back to that size afterwards).
+ * With page encryption a checkpoint decrypts every page from the WAL and encrypts it again into
+ * the database; a page written by several commits in between (index leaves, the full-text index's
+ * structure and merge pages) is copied once. Bounds: the WAL on disk, the crash-recovery read of it
+ * on the next open (never more than this, whatever the archive's size), and the checkpoint at close.
+ */
+export const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
 /** writer connections: WAL, NORMAL sync (see top), bigger page cache, foreign keys for the small tables */
 export function tuneWriter(db: DB): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('cache_size = -32000');
-  db.pragma('wal_autocheckpoint = 4000');
+  db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.floor(WAL_CHECKPOINT_BYTES / pageSize))}`);
+  db.pragma(`journal_size_limit = ${WAL_CHECKPOINT_BYTES}`);
 }
 
 export function tuneReader(db: DB): void {
