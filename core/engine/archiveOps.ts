@@ -11,6 +11,7 @@ import { QueryError } from '../history/index';
 import { accountIdOf, startExport, startImport } from './archiveOpsJobs';
 import { RetentionSchedule, runDTO } from './archiveOpsRetention';
 import type { EngineContext } from './context';
+import { IndexCompactionSchedule } from './indexCompactionSchedule';
 import type { HandlerFamily } from './handlers';
 import { effectiveStatus } from './presence';
 
@@ -38,14 +39,22 @@ export const archiveOps: HandlerFamily = (ctx: EngineContext) => {
   const jobs = new JobRunner((job) => ctx.emit({ type: 'archive.job', payload: job }), ctx.now, turn, () => ctx.live);
   const retention = new RetentionSchedule(ctx, turn);
   const watches = watchNotifier(ctx);
+  const compaction = new IndexCompactionSchedule(ctx);
 
   // The archive follows the engine's own event stream instead of hooks in the ingest path: the
   // unlock starts retention, stored messages wake the watches, the engine's notifications are
   // remembered so a watch does not notify the same message twice.
+  // The full-text index is compacted when the engine is quiet (after unlock, imports, retention).
   ctx.onEmit((e: AnyEvent) => {
-    if (e.type === 'messages.added') watches.messagesAdded();
-    else if (e.type === 'notify' && e.payload.reason !== 'watch') watches.engineNotified(e.payload.messageId);
-    else if (e.type === 'archive.status' && e.payload.state === 'unlocked') retention.start();
+    if (e.type === 'messages.added') {
+      watches.messagesAdded();
+      compaction.activity();
+    } else if (e.type === 'notify' && e.payload.reason !== 'watch') watches.engineNotified(e.payload.messageId);
+    else if (e.type === 'archive.status' && e.payload.state === 'unlocked') {
+      retention.start();
+      compaction.start();
+    } else if (e.type === 'archive.status' && e.payload.state !== 'unlocked') compaction.stop();
+    else if ((e.type === 'archive.job' && e.payload.kind === 'import' && e.payload.state !== 'running') || e.type === 'archive.retention') compaction.check();
   });
 
   return {

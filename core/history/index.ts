@@ -20,4 +20,5 @@ export {
   UsageError,
 } from './errors';
 export { createArchive, openArchive, archiveExists, readKeyFile, DB_FILE, SLOTS_FILE, LOCK_FILE } from './archive';
+export { COMPACT_ABOVE_SEGMENTS } from './indexCompaction';
 export { parseQuery, printText, type ParsedQuery, type TextNode, type DateRange, type FilterKey } from './query';

@@ -19,6 +19,7 @@ import { Messages } from './messages';
 import { AFTER_SQL, BEFORE_SQL, LATEST_SQL, Paging } from './paging';
 import { FILTER_FIRST_MAX, planSearch, type SearchPlan } from './search/plan';
 import { runSearch } from './search/run';
+import { IndexCompaction } from './indexCompaction';
 import { Gaps, Settings } from './settings';
 import type {
   Account,
@@ -79,6 +80,7 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly ingest: Ingest;
   private readonly messages: Messages;
   private readonly paging: Paging;
+  private readonly compaction: IndexCompaction;
 
   constructor(p: StoreParts) {
     this.dir = p.dir;
@@ -97,6 +99,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.ingest = new Ingest(this.c);
     this.messages = new Messages(this.c, this.ingest);
     this.paging = new Paging(this.c);
+    this.compaction = new IndexCompaction(this.c);
   }
 
   // ---- the archive as a whole -----------------------------------------------------------------
@@ -141,6 +144,14 @@ export class SqliteHistoryStore implements HistoryStore {
       }
     }
     return { ok: problems.length === 0, problems };
+  }
+
+  indexSegments(): number {
+    return this.c.guard(() => this.compaction.segments());
+  }
+
+  compactIndexStep(pages = 64): boolean {
+    return this.compaction.step(pages);
   }
 
   // ---- key slots (keyslots.json only; the database is never rewritten) -----------------------------

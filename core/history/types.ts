@@ -312,6 +312,14 @@ export interface HistoryStore {
   /** query language: see docs/history.md; malformed queries throw QueryError */
   search(query: string, opts?: SearchOptions): SearchResult;
 
+  /** segments of the full-text index (each search term opens an iterator in every one) */
+  indexSegments(): number;
+  /**
+   * one bounded step of merging the full-text index's segments (one transaction, ~`pages` pages
+   * written); false when nothing is left to merge. Writer only. See indexCompaction.ts.
+   */
+  compactIndexStep(pages?: number): boolean;
+
   /** full integrity check (reads every page: slow on big archives; for `confab verify`) */
   verify(): { ok: boolean; problems: string[] };
 }
