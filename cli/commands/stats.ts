@@ -16,7 +16,7 @@ Examples:
       try {
         const s = archiveStats(store);
         if (f.json) { process.stdout.write(JSON.stringify({ archive: archivePath(g()), ...s }, null, 2) + '\n'); return; }
-        process.stdout.write(`archive ${archivePath(g())} (schema ${s.schemaVersion})\n${s.messages} messages in ${s.conversations} conversations, ${s.accounts} accounts\n`);
+        process.stdout.write(`archive ${archivePath(g())} (schema ${s.schemaVersion}, search index in ${s.indexSegments} segment${s.indexSegments === 1 ? "" : "s"})\n${s.messages} messages in ${s.conversations} conversations, ${s.accounts} accounts\n`);
         for (const a of s.perAccount) process.stdout.write(`  [${a.id}] ${a.label} (${a.protocol}): ${a.messages} messages, ${a.conversations} conversations\n`);
       } finally {
         store.close();

@@ -7,6 +7,8 @@ export interface ArchiveStats {
   conversations: number;
   perAccount: { id: number; label: string; protocol: string; conversations: number; messages: number }[];
   schemaVersion: number;
+  /** segments of the full-text index (the app and `import` merge them; fewer = faster cold searches) */
+  indexSegments: number;
 }
 
 export function archiveStats(store: HistoryStore): ArchiveStats {
@@ -15,5 +17,5 @@ export function archiveStats(store: HistoryStore): ArchiveStats {
     const mine = convs.filter((c) => c.accountId === a.id);
     return { id: a.id, label: a.label, protocol: a.protocol, conversations: mine.length, messages: mine.reduce((n, c) => n + store.countMessages(c.id), 0) };
   });
-  return { messages: store.countMessages(), accounts: perAccount.length, conversations: convs.length, perAccount, schemaVersion: store.version };
+  return { messages: store.countMessages(), accounts: perAccount.length, conversations: convs.length, perAccount, schemaVersion: store.version, indexSegments: store.indexSegments() };
 }

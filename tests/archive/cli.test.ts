@@ -85,8 +85,10 @@ describe('confab CLI', { timeout: 300_000 }, () => {
     expect(r.code).toBe(0);
     const s = json<{ inserted: number; duplicates: number }>(r);
     expect(s).toMatchObject({ inserted: 0, duplicates: imported });
-    const st = json<{ messages: number }>(await confab(withPass(['stats', '--json'])));
+    const st = json<{ messages: number; indexSegments: number }>(await confab(withPass(['stats', '--json'])));
     expect(st.messages).toBe(imported);
+    // import merged the search index it wrote in many transactions
+    expect(st.indexSegments).toBe(1);
   });
 
   it('CONFAB_PASSPHRASE works; a wrong passphrase is refused with exit 3', async () => {
