@@ -8,6 +8,8 @@ import { toErrorInfo } from './dto';
 
 const CATCHUP_PAGE = 200;
 const CATCHUP_MAX_PAGES = 50;
+/** reading back by time (no id known yet) starts this much earlier: server and local clocks differ */
+const CLOCK_MARGIN_MS = 5 * 60_000;
 export const NO_HISTORY = 'the server keeps no history; messages sent while offline are missing';
 
 export class CatchUp {
@@ -22,6 +24,11 @@ export class CatchUp {
     const cursor = ctx.store.getSetting<{ lastId: string; time: number }>(K.catchup(rt.id));
     if (adapter.history && cursor) {
       const r = await this.one(rt, null, cursor.lastId, cursor.time);
+      if (r) ctx.store.setSetting(K.catchup(rt.id), r);
+    } else if (adapter.history) {
+      // no id seen yet (a new account, or no direct message so far): read back from the newest
+      // entry to when missing started, and start the cursor there
+      const r = await this.back(rt, missedFrom);
       if (r) ctx.store.setSetting(K.catchup(rt.id), r);
     } else if (missedFrom !== null) this.gap(rt, null, missedFrom, ctx.now(), NO_HISTORY);
     // rooms: each room's archive from its last id
@@ -61,6 +68,37 @@ export class CatchUp {
     }
     this.gap(rt, convId ?? null, time, ctx.now(), 'too much history to catch up at once');
     return { lastId: cursor, time };
+  }
+
+  /**
+   * The account's archive read newest first, back to `missedFrom` (minus a margin for clocks; what
+   * is stored already is deduplicated), stored; returns the cursor at the newest entry. With
+   * nothing known missed (null) it only finds the newest entry.
+   */
+  private async back(rt: AccountRuntime, missedFrom: number | null): Promise<{ lastId: string; time: number } | null> {
+    const ctx = this.ctx;
+    const h = rt.adapter?.history;
+    if (!h) return null;
+    const since = missedFrom === null ? null : missedFrom - CLOCK_MARGIN_MS;
+    let newest: { lastId: string; time: number } | null = null;
+    let before = '';
+    for (let page = 0; page < CATCHUP_MAX_PAGES; page++) {
+      let res;
+      try {
+        res = await h.fetchHistory(null, { before, limit: since === null ? 1 : CATCHUP_PAGE });
+      } catch (err) {
+        if (since !== null) this.gap(rt, null, since, ctx.now(), `the server could not fill the history: ${toErrorInfo(err).message}`);
+        return newest;
+      }
+      if (!newest && res.last) newest = { lastId: res.last, time: res.messages.at(-1)?.serverTime ?? ctx.now() };
+      if (since === null) return newest;
+      const wanted = res.messages.filter((m) => m.serverTime >= since);
+      if (wanted.length) ctx.ingest.push(rt, wanted.map((m) => ({ ...m, replay: true })));
+      if (res.complete || !res.first || wanted.length < res.messages.length || !res.messages.length) return newest;
+      before = res.first;
+    }
+    this.gap(rt, null, since ?? ctx.now(), ctx.now(), 'too much history to catch up at once');
+    return newest;
   }
 
   gap(rt: AccountRuntime, conversationId: number | null, from: number, to: number, reason: string) {

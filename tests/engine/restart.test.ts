@@ -95,6 +95,37 @@ describe('engine restart', () => {
     expect(bob.events.slice(pm2).filter((e) => e.type === 'message' && e.message.from === u.jid && e.message.body !== 'marker')).toHaveLength(0);
   });
 
+  it('XMPP account that had no direct message yet: what arrived while the engine was down is caught up too', async () => {
+    const u = await prosody.createUser(`rsn${Date.now() % 100000}`);
+    const v = await prosody.createUser(`rsnpeer${Date.now() % 100000}`);
+    const bob = await peer(xmppProtocol, xmppAccountConfig(prosody, v, { resource: 'rsn' }));
+    const dir = dataDir();
+    let t = await started(dir, 'create');
+    const account = await t.call('accounts.add', { protocol: 'xmpp', config: xmppAccountConfig(prosody, u) });
+    await t.waitEvent('accounts.changed', (a) => a.id === account.id && a.state === 'online');
+    await sleep(1100);
+    await t.close();
+    const downFrom = Date.now();
+    // the user's phone writes to bob while Confab is down: only the server's archive has it (offline
+    // storage covers messages TO the user, not those sent from another of their devices)
+    const phone = await peer(xmppProtocol, xmppAccountConfig(prosody, u, { resource: 'phone' }));
+    await phone.adapter.send({ kind: 'direct', id: v.jid }, { body: 'sent from my phone while Confab was down', clientId: 'rsn-0' });
+    await bob.adapter.send({ kind: 'direct', id: u.jid }, { body: 'first message ever, while you were down', clientId: 'rsn-1' });
+    await sleep(300);
+    await phone.close();
+
+    t = await started(dir, 'unlock');
+    await t.waitEvent('accounts.changed', (a) => a.id === account.id && a.state === 'online');
+    const conv = await until(async () => (await t.call('conversations.list', {})).find((c) => c.kind === 'direct' && c.address === v.jid), 'the conversation caught up');
+    const page = await until(async () => {
+      const p = await t.call('messages.page', { conversationId: conv.id, limit: 50 });
+      const b = p.messages.map((m) => m.body);
+      return b.includes('first message ever, while you were down') && b.includes('sent from my phone while Confab was down') ? p : null;
+    }, 'the messages written while the engine was down', 10_000);
+    expect(page.messages.map((m) => `${m.direction} ${m.body}`).sort()).toEqual(['in first message ever, while you were down', 'out sent from my phone while Confab was down']);
+    expect(page.gaps.filter((g) => g.to >= downFrom)).toEqual([]);
+  });
+
   it('IRC without history: the time the engine was down is a gap in the channel; mention counts survive', async () => {
     const chan = `#rs-${tag}`;
     const me = `rsme${tag}`;
