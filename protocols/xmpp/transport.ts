@@ -15,6 +15,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import ConnectionTCP from '@xmpp/connection-tcp';
 import { AdapterError } from '../../core/protocol/types';
 import { StrictParser } from './parser';
+import { SlicedInput } from './inputQueue';
 import { connectViaProxy, type ProxyConfig } from './proxy';
 import { xml } from './xml';
 import type { MiddlewareFn, StreamFeatures, XmlElement } from './xml-types';
@@ -90,22 +91,34 @@ export async function wrapTls(sock: Socket, t: TransportConfig): Promise<TLSSock
   });
 }
 
-/** The socket object xmpp.js talks to: an EventEmitter in front of the current net/TLS socket. */
+/**
+ * The socket object xmpp.js talks to: an EventEmitter in front of the current net/TLS socket.
+ * Received text reaches xmpp.js ('data', as strings) in bounded pieces (inputQueue.ts).
+ */
 export class XmppSocket extends EventEmitter {
   secure = false;
   sock: Socket | TLSSocket | null = null;
+  /** received text not yet handed to xmpp.js's parser */
+  readonly input = new SlicedInput({
+    data: (text) => this.emit('data', text),
+    close: () => this.emit('close'),
+    pause: () => this.sock?.pause(),
+    resume: () => this.sock?.resume(),
+  });
+
   constructor(private readonly t: TransportConfig) {
     super();
   }
 
   private attach(s: Socket) {
     this.sock = s;
-    s.on('data', (d: Buffer) => this.emit('data', d));
+    this.input.reset();
+    s.on('data', (d: Buffer) => this.input.push(d));
     s.on('error', (e: Error) => this.emit('error', new AdapterError({ kind: 'network', fatal: false, message: `connection error: ${(e as NodeJS.ErrnoException).code ?? e.message}`, code: 'socket' }, { cause: e })));
     s.on('close', () => {
       if (this.sock === s) {
         this.sock = null;
-        this.emit('close');
+        this.input.closed();
       }
     });
   }
@@ -146,11 +159,12 @@ export class XmppSocket extends EventEmitter {
 
   end(): void {
     if (this.sock) this.sock.end();
-    else this.emit('close');
+    else if (!this.input.waiting) this.emit('close'); // else the close follows the waiting input
   }
 
-  /** drops the connection without closing the stream (tests: a lost network) */
+  /** drops the connection without closing the stream (tests: a lost network); input still waiting is dropped too */
   destroy(): void {
+    this.input.discard();
     this.sock?.destroy();
   }
 }

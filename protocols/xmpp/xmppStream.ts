@@ -144,7 +144,7 @@ export const MAX_INCOMING_STANZA_BYTES = 16 * 1024 * 1024;
  * socket's data callback, and a peer cannot make us buffer an endless element.
  */
 function guardInput(entity: Client, maxBytes: number): void {
-  const e = entity as unknown as { _onElement(el: XmlElement): void; _onData(d: Buffer): void; isStanza(el: XmlElement): boolean; emit(ev: string, ...a: unknown[]): boolean; disconnect(): Promise<unknown> };
+  const e = entity as unknown as { _onElement(el: XmlElement): void; _onData(d: Buffer | string): void; parser: unknown; isStanza(el: XmlElement): boolean; emit(ev: string, ...a: unknown[]): boolean; disconnect(): Promise<unknown> };
   const onElement = Client.prototype._onElement;
   let pending = 0;
   e._onElement = function (el: XmlElement) {
@@ -164,9 +164,12 @@ function guardInput(entity: Client, maxBytes: number): void {
       e.emit('error', err);
     }
   };
-  const onData = (Client.prototype as unknown as { _onData(d: Buffer): void })._onData;
-  e._onData = function (d: Buffer) {
-    pending += d.length;
+  const onData = (Client.prototype as unknown as { _onData(d: Buffer | string): void })._onData;
+  // input arrives as text pieces (transport.ts / inputQueue.ts), counted here in UTF-8 bytes
+  e._onData = function (d: Buffer | string) {
+    // the parser was dropped (an XML error closes the stream): pieces still queued go nowhere
+    if (!e.parser) return;
+    pending += typeof d === 'string' ? Buffer.byteLength(d) : d.length;
     if (pending > maxBytes) {
       e.emit('error', new AdapterError({ kind: 'protocol', fatal: false, message: `the server sent more than ${maxBytes} bytes in one stanza; connection closed`, code: 'stanza-too-large' }));
       pending = 0;
