@@ -6,7 +6,7 @@
  * plus one socket read is held. A close is reported after the text received before it.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { inputScheduler, pieceEnd, type InputBudget, type InputQueue } from './inputSlicer';
+import { inputScheduler, pieceEnd, type InputQueue } from './inputSlicer';
 
 /** waiting characters at which the socket is paused, and at which it is resumed */
 export const PAUSE_AT_CHARS = 256 * 1024;
@@ -76,9 +76,9 @@ export class SlicedInput implements InputQueue {
     }
   }
 
-  drain(budget: InputBudget): boolean {
-    while (this.waitingChars && budget.more()) {
-      const chunk = this.chunks[0]!;
+  step(): boolean {
+    const chunk = this.chunks[0];
+    if (chunk !== undefined) {
       const end = pieceEnd(chunk, this.offset);
       const piece = chunk.slice(this.offset, end);
       if (end >= chunk.length) {
@@ -86,7 +86,6 @@ export class SlicedInput implements InputQueue {
         this.offset = 0;
       } else this.offset = end;
       this.waitingChars -= piece.length;
-      budget.spend(piece.length);
       this.sink.data(piece);
     }
     if (this.paused && this.waitingChars <= RESUME_AT_CHARS) {

@@ -7,36 +7,22 @@
  * push is answered, and stream management stamps every reply). One 64 KiB read is hundreds of
  * roster pushes, which was 0.2–0.8 s in one step under load; a 5 MiB roster at login was parsed in
  * one go. Text of every XMPP connection in this process therefore waits in its connection's queue
- * and one shared scheduler hands it to the parser in pieces of at most PIECE_CHARS: pieces until
- * SLICE_MS or MAX_CHARS_PER_TURN per turn of the event loop for all connections together, at most
- * QUANTUM_CHARS of one connection before the next one gets its turn (round robin), a setImmediate
- * between turns. The text of one connection keeps its order; where a piece ends is invisible to the
- * parser (it is a streaming parser; pieces end after a '>' where one is near, and never inside a
- * UTF-16 surrogate pair — UTF-8 was decoded with a streaming decoder before).
+ * and one shared scheduler hands it to the parser in pieces of at most PIECE_CHARS: one piece per
+ * connection per turn of the event loop (round robin), a setImmediate between turns (timers,
+ * socket reads and the host's commands are served in between). The text of one connection keeps
+ * its order; where a piece ends is invisible to the parser (it is a streaming parser; pieces end
+ * after a '>' where one is near, and never inside a UTF-16 surrogate pair — UTF-8 was decoded
+ * with a streaming decoder before).
  */
-
-/** what a queue may still hand on in this turn */
-export interface InputBudget {
-  /** true while the turn has time and characters left for another piece */
-  more(): boolean;
-  /** a piece of this many characters was handed on */
-  spend(chars: number): void;
-}
 
 /** a connection's queue of received text, as the scheduler sees it */
 export interface InputQueue {
-  /** hands on pieces while `budget.more()`; returns true when text is left */
-  drain(budget: InputBudget): boolean;
+  /** hands on ONE piece of text; returns true when text is left */
+  step(): boolean;
 }
 
-/** longest stretch of input handling (all connections together) before the event loop gets a turn */
-export const SLICE_MS = 4;
-/** most characters handed to parsers in one turn, however cheap they are */
-export const MAX_CHARS_PER_TURN = 16 * 1024;
 /** largest piece handed to the parser at once (a few stanzas of a flood) */
 export const PIECE_CHARS = 2048;
-/** characters of one connection before the next connection with text waiting gets its turn */
-const QUANTUM_CHARS = 8 * 1024;
 
 class InputScheduler {
   /** connections with text waiting; insertion order is the round-robin order */
@@ -60,35 +46,27 @@ class InputScheduler {
     setImmediate(() => this.turn());
   }
 
+  /**
+   * One piece per connection per turn. Never more: xmpp.js finishes handling a stanza in promise
+   * continuations (stream management counts stanzas there, and resets its count when <enabled/>
+   * was handled), which run only when this callback has returned. Two pieces of one connection in
+   * one callback reordered that work (the server saw acknowledgements of stanzas it never counted).
+   */
   private turn(): void {
     this.scheduled = false;
-    const end = performance.now() + SLICE_MS;
-    let chars = 0;
-    const turnLeft = () => chars < MAX_CHARS_PER_TURN && performance.now() < end;
     let failure: { err: unknown } | null = null;
-    while (this.ready.size && turnLeft() && !failure) {
-      for (const q of [...this.ready]) {
-        let quantum = 0;
-        const budget: InputBudget = {
-          more: () => quantum < QUANTUM_CHARS && turnLeft(),
-          spend: (n) => {
-            quantum += n;
-            chars += n;
-          },
-        };
-        let left = false;
-        try {
-          left = q.drain(budget);
-        } catch (err) {
-          // a listener threw (xmpp.js's data handler is guarded in xmppStream.ts): the scheduler
-          // stays consistent, the error surfaces as before (uncaught), after this turn
-          failure = { err };
-          left = true;
-        }
-        this.ready.delete(q);
-        if (left) this.ready.add(q);
-        if (!turnLeft() || failure) break;
+    for (const q of [...this.ready]) {
+      let left = false;
+      try {
+        left = q.step();
+      } catch (err) {
+        // a listener threw (xmpp.js's data handler is guarded in xmppStream.ts): the scheduler
+        // stays consistent, the error surfaces as before (uncaught), after this turn
+        failure ??= { err };
+        left = true;
       }
+      this.ready.delete(q);
+      if (left) this.ready.add(q);
     }
     if (this.ready.size) this.schedule();
     if (failure) {
@@ -100,7 +78,7 @@ class InputScheduler {
   }
 }
 
-/** one scheduler per process: the budget is shared by every XMPP connection */
+/** one scheduler per process for every XMPP connection */
 export const inputScheduler = new InputScheduler();
 
 /**
