@@ -16,9 +16,14 @@ type Incoming = { rt: AccountRuntime; m: IncomingMessage };
 /** incoming client ids remembered per conversation for dedup, and conversations kept in memory */
 const RECENT_IN = 500;
 const RECENT_CONVS = 2000;
-/** messages per transaction when the ingest runs on its own (a flood is written in slices, so
+/** most messages per transaction when the ingest runs on its own (a flood is written in slices, so
  *  commands and other accounts get turns in between; sync flushes write everything) */
 const SLICE = 250;
+/** a live slice should take about this long: its size follows the measured cost per message
+ *  (250 messages were up to ~30 ms CPU during a flood, more on a loaded machine or an FTS merge) */
+const SLICE_TARGET_MS = 8;
+/** fewest messages per live slice (fewer, larger transactions keep the full-text index cheap) */
+const MIN_SLICE = 20;
 /** a server time later than this ahead of our clock is not believed */
 const MAX_FUTURE_MS = 86_400_000;
 
@@ -32,6 +37,8 @@ export class Ingest {
   private scheduled = false;
   /** per conversation: "sender NUL clientId" of recent incoming messages (seeded from the archive) */
   private recentIn = new Map<number, Set<string>>();
+  /** measured ms per message of live slices (moving average), sizes the next slice */
+  private msPerMessage = SLICE_TARGET_MS / SLICE;
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -50,8 +57,18 @@ export class Ingest {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.flush(SLICE);
+      const max = Math.max(MIN_SLICE, Math.min(SLICE, Math.floor(SLICE_TARGET_MS / this.msPerMessage)));
+      const n = Math.min(max, this.queue.length);
+      const t0 = performance.now();
+      this.flush(max);
+      // the cost of this slice (writing, events, notifications) sizes the next one
+      if (n) this.msPerMessage = 0.7 * this.msPerMessage + 0.3 * ((performance.now() - t0) / n);
     });
+  }
+
+  /** messages waiting to be written (tests, diagnostics) */
+  get waiting(): number {
+    return this.queue.length;
   }
 
   /** one transaction for what arrived (at most `max` messages; the rest waits for the next turn) */
