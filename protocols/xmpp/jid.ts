@@ -37,6 +37,22 @@ function checkLocal(raw: string): string | { error: string } {
   return s;
 }
 
+/**
+ * checkDomain remembers its answers: a roster of 50,000 contacts has a handful of domains, and the
+ * check (Unicode normalization per character) was most of the time of parsing it.
+ */
+const domainCache = new Map<string, string | { error: string }>();
+const DOMAIN_CACHE_SIZE = 512;
+function checkDomainCached(raw: string): string | { error: string } {
+  let r = domainCache.get(raw);
+  if (r === undefined) {
+    r = checkDomain(raw);
+    if (domainCache.size >= DOMAIN_CACHE_SIZE) domainCache.delete(domainCache.keys().next().value!);
+    domainCache.set(raw, r);
+  }
+  return r;
+}
+
 function checkDomain(raw: string): string | { error: string } {
   let s = raw.normalize('NFC').toLowerCase();
   if (s.endsWith('.')) s = s.slice(0, -1);
@@ -92,7 +108,7 @@ export function parseJid(input: string): JidResult {
     if (typeof l !== 'string') return { ok: false, error: l.error };
     local = l;
   }
-  const d = checkDomain(domainRaw);
+  const d = checkDomainCached(domainRaw);
   if (typeof d !== 'string') return { ok: false, error: d.error };
   let resource = '';
   if (resRaw !== undefined) {

@@ -8,7 +8,8 @@ import type { DiscoInfo } from './disco';
 import { classifyError } from './errors';
 import { NS_INVISIBLE } from './account';
 import { NS } from './ns';
-import { parseRosterQuery, rosterGet } from './roster';
+import { parseRosterQuerySliced, rosterGet } from './roster';
+import { holdRosterPushes, releaseRosterPushes } from './rosterPush';
 import type { XmppClient } from './xmppStream';
 import type { XmppState } from './state';
 import type { RoomInfo } from '../../core/protocol/types';
@@ -28,12 +29,15 @@ export class XmppRestore {
     this.s.resources.clear();
     try {
       const res = await c.iq.request(rosterGet(), this.s.cfg.timeoutMs);
-      const r = parseRosterQuery(res.getChild('query', NS.roster));
+      holdRosterPushes(this.s);
+      const r = await parseRosterQuerySliced(res.getChild('query', NS.roster));
       this.s.roster.clear();
       for (const it of r.items) this.s.roster.set(it.id, it);
       this.s.emit({ type: 'roster', items: r.items, replace: true });
     } catch (err) {
       this.s.report('protocol', `roster fetch failed: ${classifyError(err).message}`, 'roster');
+    } finally {
+      releaseRosterPushes(this.s);
     }
     // the stream died meanwhile (e.g. the roster was over our stanza limit): the session reports why
     if (!this.s.online) return;

@@ -12,6 +12,7 @@ import { classifyError, netError } from './errors';
 import { parseJid } from './jid';
 import { NS } from './ns';
 import { isTrustedPush, parseRosterQuery } from './roster';
+import { applyRosterPush } from './rosterPush';
 import { NS_SM } from './smHandled';
 import type { XmppState } from './state';
 import { xml, type XmlElement } from './xml';
@@ -245,11 +246,7 @@ export class XmppSession {
         this.s.report('protocol', 'forged roster push rejected', 'forged-roster-push');
         return xml('error', { type: 'cancel' }, xml('service-unavailable', { xmlns: NS.stanzas }));
       }
-      const r = parseRosterQuery(ctx.element);
-      for (const it of r.items) this.s.roster.set(it.id, it);
-      for (const id of r.removed) this.s.roster.delete(id);
-      if (r.items.length) this.s.emit({ type: 'roster', items: r.items, replace: false });
-      if (r.removed.length) this.s.emit({ type: 'roster-remove', ids: r.removed });
+      applyRosterPush(this.s, parseRosterQuery(ctx.element));
       return {};
     });
     iqCallee.get(NS.discoInfo, 'query', () => xml('query', { xmlns: NS.discoInfo },

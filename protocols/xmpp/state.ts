@@ -15,6 +15,7 @@ import type { XmppClient } from './xmppStream';
 import type { DiscoInfo, DiscoItem } from './disco';
 import { netError } from './errors';
 import { bareOf } from './jid';
+import type { RosterParse } from './roster';
 
 export interface RoomState {
   nick: string;
@@ -44,6 +45,8 @@ export class XmppState {
   readonly roomState = new Map<string, RoomState>();
   readonly resources = new Map<string, Map<string, Presence>>();
   readonly roster = new Map<string, RosterItem>();
+  /** roster pushes that arrived while the login roster was being parsed (rosterPush.ts) */
+  heldRosterPushes: RosterParse[] | null = null;
   readonly mamQueries = new Map<string, { archive: string; messages: IncomingMessage[] }>();
   readonly sentConv = new Map<string, ConversationRef>();
   serverInfo: DiscoInfo | null = null;
