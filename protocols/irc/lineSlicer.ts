@@ -11,6 +11,8 @@
  * reads and the host's commands are served in between). Lines of one connection keep their order.
  */
 
+import { RoundRobinTurns } from '../../core/util/turns';
+
 /** a connection's queue of lines, as the scheduler sees it */
 export interface LineQueue {
   /**
@@ -27,66 +29,26 @@ export const MAX_LINES_PER_TURN = 200;
 /** lines of one connection before the next connection with lines waiting gets its turn */
 const QUANTUM = 50;
 
-class LineScheduler {
-  /** connections with lines waiting; insertion order is the round-robin order */
-  private readonly ready = new Set<LineQueue>();
-  private scheduled = false;
-
-  /** the queue has new lines: it gets a turn (soon, never synchronously) */
-  wake(q: LineQueue): void {
-    this.ready.add(q);
-    this.schedule();
-  }
-
-  /** the connection is gone: its lines are not handed on any more */
-  forget(q: LineQueue): void {
-    this.ready.delete(q);
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.turn());
-  }
-
-  private turn(): void {
-    this.scheduled = false;
-    const end = performance.now() + SLICE_MS;
-    let lines = 0;
-    const budgetLeft = () => lines < MAX_LINES_PER_TURN && performance.now() < end;
-    let failure: { err: unknown } | null = null;
-    while (this.ready.size && budgetLeft() && !failure) {
-      for (const q of [...this.ready]) {
-        let quantum = 0;
-        const take = () => {
-          if (quantum >= QUANTUM || !budgetLeft()) return false;
-          quantum++;
-          lines++;
-          return true;
-        };
-        let left = false;
-        try {
-          left = q.drain(take);
-        } catch (err) {
-          // a listener threw (lines themselves are guarded in the transport): the scheduler stays
-          // consistent, the error surfaces as before (uncaught), after this turn
-          failure = { err };
-          left = true;
-        }
-        this.ready.delete(q);
-        if (left) this.ready.add(q);
-        if (!budgetLeft() || failure) break;
-      }
-    }
-    if (this.ready.size) this.schedule();
-    if (failure) {
-      const { err } = failure;
-      process.nextTick(() => {
-        throw err;
-      });
-    }
-  }
-}
+/** lines handed on in the current turn, and when its time budget ends */
+let lines = 0;
+let end = 0;
+const budgetLeft = () => lines < MAX_LINES_PER_TURN && performance.now() < end;
 
 /** one scheduler per process: the budget is shared by every IRC connection */
-export const lineScheduler = new LineScheduler();
+export const lineScheduler = new RoundRobinTurns<LineQueue>({
+  begin: () => {
+    lines = 0;
+    end = performance.now() + SLICE_MS;
+  },
+  serve: (q) => {
+    let quantum = 0;
+    return q.drain(() => {
+      if (quantum >= QUANTUM || !budgetLeft()) return false;
+      quantum++;
+      lines++;
+      return true;
+    });
+  },
+  more: budgetLeft,
+  again: true,
+});

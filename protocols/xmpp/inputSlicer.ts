@@ -15,6 +15,8 @@
  * with a streaming decoder before).
  */
 
+import { RoundRobinTurns } from '../../core/util/turns';
+
 /** a connection's queue of received text, as the scheduler sees it */
 export interface InputQueue {
   /** hands on ONE piece of text; returns true when text is left */
@@ -24,62 +26,14 @@ export interface InputQueue {
 /** largest piece handed to the parser at once (a few stanzas of a flood) */
 export const PIECE_CHARS = 2048;
 
-class InputScheduler {
-  /** connections with text waiting; insertion order is the round-robin order */
-  private readonly ready = new Set<InputQueue>();
-  private scheduled = false;
-
-  /** the queue has new text: it gets a turn (soon, never synchronously) */
-  wake(q: InputQueue): void {
-    this.ready.add(q);
-    this.schedule();
-  }
-
-  /** the connection is gone: its text is not handed on any more */
-  forget(q: InputQueue): void {
-    this.ready.delete(q);
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.turn());
-  }
-
-  /**
-   * One piece per connection per turn. Never more: xmpp.js finishes handling a stanza in promise
-   * continuations (stream management counts stanzas there, and resets its count when <enabled/>
-   * was handled), which run only when this callback has returned. Two pieces of one connection in
-   * one callback reordered that work (the server saw acknowledgements of stanzas it never counted).
-   */
-  private turn(): void {
-    this.scheduled = false;
-    let failure: { err: unknown } | null = null;
-    for (const q of [...this.ready]) {
-      let left = false;
-      try {
-        left = q.step();
-      } catch (err) {
-        // a listener threw (xmpp.js's data handler is guarded in xmppStream.ts): the scheduler
-        // stays consistent, the error surfaces as before (uncaught), after this turn
-        failure ??= { err };
-        left = true;
-      }
-      this.ready.delete(q);
-      if (left) this.ready.add(q);
-    }
-    if (this.ready.size) this.schedule();
-    if (failure) {
-      const { err } = failure;
-      process.nextTick(() => {
-        throw err;
-      });
-    }
-  }
-}
-
-/** one scheduler per process for every XMPP connection */
-export const inputScheduler = new InputScheduler();
+/**
+ * One scheduler per process for every XMPP connection: one piece per connection per turn, never
+ * more. xmpp.js finishes handling a stanza in promise continuations (stream management counts
+ * stanzas there, and resets its count when <enabled/> was handled), which run only when the turn's
+ * callback has returned. Two pieces of one connection in one callback reordered that work (the
+ * server saw acknowledgements of stanzas it never counted).
+ */
+export const inputScheduler = new RoundRobinTurns<InputQueue>({ serve: (q) => q.step() });
 
 /**
  * Where the next piece of `s` (from `start`) ends: the whole rest when it is short, else just after
