@@ -11,6 +11,9 @@ import { DEFAULT_RULES, normalizeName, validateNick } from './names';
 import { forgetPeerIfGone } from './peers';
 import { packList } from './split';
 
+/** how long the "MONITOR list is full" notice waits for more overflow of the same burst */
+const FULL_NOTICE_SETTLE_MS = 300;
+
 export class IrcBuddies {
   /** normalized nick → what we know; shared with every connection's context */
   readonly watched = new Map<string, Watched>();
@@ -18,6 +21,8 @@ export class IrcBuddies {
   /** buddies added while online, sent together on the next turn (the engine adds a whole list one by one) */
   private readonly added = new Set<string>();
   private flushScheduled = false;
+  /** the "MONITOR list is full" notice waiting for its burst to settle */
+  private fullNotice: NodeJS.Timeout | null = null;
   readonly group: ContactsGroup;
 
   constructor(private readonly account: IrcAccount) {
@@ -32,6 +37,7 @@ export class IrcBuddies {
 
   stop(): void {
     if (this.isonTimer) { clearInterval(this.isonTimer); this.isonTimer = null; }
+    if (this.fullNotice) { clearTimeout(this.fullNotice); this.fullNotice = null; }
     this.added.clear();
   }
 
@@ -66,13 +72,23 @@ export class IrcBuddies {
       if (this.watched.has(key) && !ctx.monitorOverflow.has(key)) { ctx.monitorOverflow.add(key); added++; }
     }
     if (!added) return;
-    const limit = this.monitorLimit(ctx);
-    const seconds = Math.round(this.account.config.isonIntervalMs / 1000);
-    ctx.error({
-      kind: 'protocol', fatal: false, code: 'MONLISTFULL',
-      message: `the server's buddy list (MONITOR) is full${limit < Infinity ? ` at ${limit} nicks` : ''}: ${ctx.monitorOverflow.size} buddies are checked every ${seconds} s instead, so their online state may be late`,
-    });
     this.startIsonTimer();
+    // one notice per burst (a list added one by one, the list sent after registration and a 734
+    // that follows it): said once things settle, with the count at that moment
+    if (this.fullNotice) return;
+    this.fullNotice = setTimeout(() => {
+      this.fullNotice = null;
+      // the connection now (a reconnect within the wait says the state of the new one)
+      const now = this.account.ctx;
+      if (!now || now.monitorOverflow.size === 0) return;
+      const limit = this.monitorLimit(now);
+      const seconds = Math.round(this.account.config.isonIntervalMs / 1000);
+      now.error({
+        kind: 'protocol', fatal: false, code: 'MONLISTFULL',
+        message: `the server's buddy list (MONITOR) is full${limit < Infinity ? ` at ${limit} nicks` : ''}: ${now.monitorOverflow.size} buddies are checked every ${seconds} s instead, so their online state may be late`,
+      });
+    }, FULL_NOTICE_SETTLE_MS);
+    this.fullNotice.unref?.();
   }
 
   /**
