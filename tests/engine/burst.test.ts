@@ -5,10 +5,9 @@
 // tests/irc/burst.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { AnyEvent } from '../../contract/index';
 import { tempDir } from '../harness/util';
 import { startBurstServer } from '../irc/fixtures';
-import { ircConfig, startEngine, until, type Eng } from '../reliability/lib';
+import { ircConfig, startEngine, until, type Eng, pingDuringBurst } from '../reliability/lib';
 
 const N = 5000;
 const tmp = tempDir('engine-burst');
@@ -24,8 +23,6 @@ afterAll(async () => {
   tmp.remove();
 });
 
-const bodiesIn = (events: AnyEvent[]) =>
-  events.flatMap((e) => (e.type === 'messages.added' ? e.payload.messages.filter((m) => m.body.startsWith('burst ')).map((m) => m.body) : []));
 
 describe(`a burst of ${N} lines in one write`, () => {
   it('a ping is answered before the burst is shown; every message shown and stored, in order', async () => {
@@ -35,26 +32,8 @@ describe(`a burst of ${N} lines in one write`, () => {
     await until(() => server.registered(me), 'registered at the fixture');
 
     server.burst(me, Array.from({ length: N }, (_, i) => `:peer!p@h PRIVMSG ${me} :burst ${i}`));
-    // as soon as the host sees the first message of the burst, it asks
-    await eng.waitEvent('messages.added', (p) => p.messages.some((m) => m.body === 'burst 0'), { timeoutMs: 60_000 });
-    await eng.call('engine.ping', {});
-    const shownWhenAnswered = bodiesIn(eng.events).length;
-
-    await until(() => bodiesIn(eng.events).length >= N, 'the whole burst shown', 120_000);
-    const shown = bodiesIn(eng.events);
-    const conv = (await eng.call('conversations.list', {})).find((c) => c.accountId === acc.id && c.kind === 'direct');
-    const stored: string[] = [];
-    let page = await eng.call('messages.page', { conversationId: conv!.id, limit: 500 });
-    for (;;) {
-      stored.unshift(...page.messages.map((m) => m.body));
-      if (!page.hasBefore || !page.messages.length) break;
-      page = await eng.call('messages.page', { conversationId: conv!.id, before: page.messages[0]!.id, limit: 500 });
-    }
-    console.log(`engine/burst: ${N} lines in one write; the ping was answered when ${shownWhenAnswered} had been shown`);
-    expect({
-      answeredBeforeTheEnd: shownWhenAnswered < N,
-      shownInOrder: shown.length === N && shown.every((b, i) => b === `burst ${i}`),
-      storedInOrder: stored.length === N && stored.every((b, i) => b === `burst ${i}`),
-    }).toEqual({ answeredBeforeTheEnd: true, shownInOrder: true, storedInOrder: true });
+    const r = await pingDuringBurst(eng, acc.id, N);
+    console.log(`engine/burst: ${N} lines in one write; the ping was answered when ${r.shownWhenAnswered} had been shown`);
+    expect({ answeredBeforeTheEnd: r.answeredBeforeTheEnd, shownInOrder: r.shownInOrder, storedInOrder: r.storedInOrder }).toEqual({ answeredBeforeTheEnd: true, shownInOrder: true, storedInOrder: true });
   }, 180_000);
 });

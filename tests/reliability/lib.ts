@@ -365,3 +365,54 @@ export async function startInProcessEngine(dataDir: string, protocols: ProtocolD
   await call('archive.create', { passphrase: PASSPHRASE });
   return { engine, events, call };
 }
+
+/**
+ * A steady pinger: engine.ping round trips every `everyMs` while something heavy runs (figures for
+ * the log, never asserted). `stop()` ends it and summarises.
+ */
+export function startPinger(eng: Eng, everyMs: number): { stop(): Promise<string> } {
+  const rtts: number[] = [];
+  let pinging = true;
+  const loop = (async () => {
+    while (pinging) {
+      const p0 = performance.now();
+      if ((await eng.raw('engine.ping', {})).ok) rtts.push(performance.now() - p0);
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    async stop() {
+      pinging = false;
+      await loop;
+      const sorted = [...rtts].sort((a, b) => a - b);
+      const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor((q / 100) * sorted.length))] ?? 0;
+      return `ping round trips ${rtts.length}, p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`;
+    },
+  };
+}
+
+const burstBodies = (events: AnyEvent[]) =>
+  events.flatMap((e) => (e.type === 'messages.added' ? e.payload.messages.filter((m) => m.body.startsWith('burst ')).map((m) => m.body) : []));
+
+/**
+ * After a server wrote `n` messages "burst 0" … "burst n-1" to the account in one go: a ping is sent
+ * as soon as the host sees the first one; then everything shown and stored is compared with the
+ * burst. Returns what the tests assert (by order of events, never by time).
+ */
+export async function pingDuringBurst(eng: Eng, accountId: string, n: number): Promise<{ shownWhenAnswered: number; answeredBeforeTheEnd: boolean; shownInOrder: boolean; storedInOrder: boolean }> {
+  await eng.waitEvent('messages.added', (p) => p.messages.some((m) => m.body === 'burst 0'), { timeoutMs: 60_000 });
+  await eng.call('engine.ping', {});
+  const shownWhenAnswered = burstBodies(eng.events).length;
+  await until(() => burstBodies(eng.events).length >= n, 'the whole burst shown', 120_000);
+  const shown = burstBodies(eng.events);
+  const conv = (await eng.call('conversations.list', {})).find((c) => c.accountId === accountId && c.kind === 'direct');
+  const stored: string[] = [];
+  let page = await eng.call('messages.page', { conversationId: conv!.id, limit: 500 });
+  for (;;) {
+    stored.unshift(...page.messages.map((m) => m.body));
+    if (!page.hasBefore || !page.messages.length) break;
+    page = await eng.call('messages.page', { conversationId: conv!.id, before: page.messages[0]!.id, limit: 500 });
+  }
+  const inOrder = (xs: string[]) => xs.length === n && xs.every((b, i) => b === `burst ${i}`);
+  return { shownWhenAnswered, answeredBeforeTheEnd: shownWhenAnswered < n, shownInOrder: inOrder(shown), storedInOrder: inOrder(stored) };
+}

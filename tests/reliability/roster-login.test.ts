@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { xmppAccountConfig } from '../engine/helpers';
 import { startProsody, type ProsodyServer, type RosterEntry } from '../harness/prosody';
 import { tempDir } from '../harness/util';
-import { sleep, SOAK, startEngine, until, type Eng } from './lib';
+import { sleep, SOAK, startEngine, startPinger, until, type Eng } from './lib';
 
 // not times(): CONFAB_SOAK_ROUNDS counts loops, not entries; CONFAB_ROSTER_ENTRIES overrides (to bisect a limit)
 const N = Number(process.env.CONFAB_ROSTER_ENTRIES ?? 0) || (SOAK ? 50_000 : 2_000);
@@ -58,15 +58,7 @@ describe(`a ${N.toLocaleString('en')}-entry roster at login (real Prosody)`, () 
     let seen = 0;
     // a second, steady pinger: round trips while the roster is applied (figures only, never asserted;
     // they include the polling loop's one contacts.list call at the end, building the whole list)
-    const rtts: number[] = [];
-    let pinging = true;
-    const pinger = (async () => {
-      while (pinging) {
-        const p0 = performance.now();
-        if ((await eng.raw('engine.ping', {})).ok) rtts.push(performance.now() - p0);
-        await sleep(100);
-      }
-    })();
+    const pinger = startPinger(eng, 100);
     while (Date.now() < deadline) {
       const p = await eng.raw('engine.ping', {});
       if (p.ok) pings.answered++;
@@ -99,10 +91,7 @@ describe(`a ${N.toLocaleString('en')}-entry roster at login (real Prosody)`, () 
       await sleep(N > 10_000 ? 1000 : 250);
     }
     const secs = (Date.now() - t0) / 1000;
-    pinging = false;
-    await pinger;
-    const pct = (q: number) => [...rtts].sort((a, b) => a - b)[Math.min(rtts.length - 1, Math.floor((q / 100) * rtts.length))] ?? 0;
-    console.log(`reliability/roster-login: ping round trips while the roster arrived: ${rtts.length}, p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${Math.max(0, ...rtts).toFixed(0)} ms`);
+    console.log(`reliability/roster-login: while the roster arrived: ${await pinger.stop()}`);
     const list = await until(async () => { const r = await eng.raw('contacts.list', {}); return r.ok ? r.value : null; }, 'contacts.list answered', 120_000);
     const mine = list.filter((c) => c.identities.some((id) => id.accountId === account.id));
     const sample = mine.find((c) => c.identities.some((id) => id.address === `c${N - 1}@contacts.example`));
