@@ -42,16 +42,15 @@ export class IndexCompaction {
     this.c.writable();
     const n = Math.max(1, Math.floor(pages));
     return this.c.guard(() => {
-      const db = this.c.db;
-      const changes = () => (db.prepare('SELECT total_changes() AS c').get() as { c: number }).c;
       if (!this.usermergeSet) {
         // stored in the index's config table: set once per archive, checked once per connection
-        const cur = db.prepare("SELECT v FROM messages_fts_config WHERE k = 'usermerge'").get() as { v: number } | undefined;
-        if (cur?.v !== 2) db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('usermerge', 2)").run();
+        const cur = this.c.st("SELECT v FROM messages_fts_config WHERE k = 'usermerge'").get() as { v: number } | undefined;
+        if (cur?.v !== 2) this.c.st("INSERT INTO messages_fts(messages_fts, rank) VALUES ('usermerge', 2)").run();
         this.usermergeSet = true;
       }
+      const changes = () => (this.c.st('SELECT total_changes() AS c').get() as { c: number }).c;
       const before = changes();
-      db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)").run(n);
+      this.c.st("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)").run(n);
       return changes() - before >= 2;
     });
   }
